@@ -1,0 +1,289 @@
+import { Type } from 'typebox';
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../../app.js';
+import type { AppContext, Principal } from '../../context.js';
+import { checkPassword, createAccountWithOwner } from '../../domain/accounts.js';
+import { sendMail } from '../../domain/mail.js';
+import { hashPassword, verifyPassword } from '../../domain/passwords.js';
+import { confirmationCode, randomToken, sha256 } from '../../domain/secrets.js';
+import { authenticate, endSessionOfToken, openSession } from '../../domain/sessions.js';
+import { tokenOf } from '../../http/auth.js';
+import { Done } from '../../http/paging.js';
+import { AccessDenied, ApiError, InactiveUser, Invalid, TokenInvalid, Unauthenticated } from '../../http/errors.js';
+import { oneTimeTokens, sessions, users } from '../../store/index.js';
+import { UserStatus } from '../../store/users.js';
+import type { User } from '../../store/types.js';
+import {
+  AuthQuery,
+  ConfirmSignupBody,
+  EmailBody,
+  LoginBody,
+  LoginResponse,
+  LogoutBody,
+  ResetPasswordBody,
+  SignupBody,
+  UpdateUserBody,
+  UserInfo,
+  UsernameBody,
+} from './schema.js';
+
+const tags = ['Authentication'];
+const CONFIRM_TTL_MS = 24 * 60 * 60 * 1000;
+const RESET_TTL_MS = 60 * 60 * 1000;
+const MAX_CODE_ATTEMPTS = 5;
+
+/** Per-address-and-name attempt limits for the endpoints that check a secret. */
+function attemptLimit(ctx: AppContext, field: 'username' | 'email') {
+  return {
+    max: ctx.config.loginRateMax,
+    timeWindow: ctx.config.loginRateWindowMs,
+    hook: 'preHandler' as const,
+    keyGenerator: (request: FastifyRequest) => {
+      const body = request.body as Record<string, unknown> | undefined;
+      const name = typeof body?.[field] === 'string' ? (body[field] as string).toLowerCase() : '';
+      return `${request.routeOptions.url}|${request.ip}|${name}`;
+    },
+    errorResponseBuilder: () => new ApiError('SECURITY', 'Too many attempts; wait a minute and try again.', 429),
+  };
+}
+
+export async function userInfo(ctx: AppContext, principal: Principal, jwtToken: string) {
+  const user = (await users.findUser(ctx.db, principal.accountId, principal.userId))!;
+  const account = (await users.findAccount(ctx.db, principal.accountId))!;
+  return {
+    accountName: account.name,
+    accountId: account.id,
+    userId: user.id,
+    firstName: user.firstname,
+    lastName: user.lastname,
+    username: user.username,
+    userType: user.user_type,
+    jwtToken,
+    owner: user.owner === 1,
+    migration: user.migration === 1,
+    subscriptionType: account.subscription_type,
+    mfa: user.mfa === 1,
+    authProvider: user.auth_provider,
+  };
+}
+
+async function sendConfirmation(ctx: AppContext, user: User): Promise<void> {
+  const code = confirmationCode();
+  await oneTimeTokens.issueOneTimeToken(ctx.db, {
+    accountId: user.account_id,
+    userId: user.id,
+    purpose: 'confirm_signup',
+    tokenHash: sha256(code),
+    expiresAt: new Date(Date.now() + CONFIRM_TTL_MS).toISOString(),
+  });
+  sendMail(
+    ctx,
+    {
+      to: user.email,
+      subject: 'Your clickd confirmation code',
+      text: `Your confirmation code is ${code}. It is valid for 24 hours.\nConfirm with POST /authentication/confirm_signup {"email": "${user.email}", "token": "${code}"}.`,
+    },
+    `confirmation code for ${user.email}: ${code}`,
+  );
+}
+
+export async function authenticationRoutes(app: App): Promise<void> {
+  const ctx = app.ctx;
+  const { db } = ctx;
+
+  app.post(
+    '/authentication/login',
+    {
+      config: { public: true, rateLimit: attemptLimit(ctx, 'username') },
+      schema: {
+        tags,
+        summary: 'Signs in with username (email) and password.',
+        body: LoginBody,
+        response: { 200: LoginResponse },
+      },
+    },
+    async (request) => {
+      const { username, password } = request.body;
+      const user = await users.findUserByUsername(db, username);
+      if (!(await verifyPassword(password, user?.password_hash ?? null)) || !user) {
+        throw new Unauthenticated('The username or password is not correct.');
+      }
+      if (user.status !== UserStatus.Active) throw new InactiveUser('The user is not active; confirm the sign-up first.');
+      const { token } = await openSession(ctx, user);
+      return { jwtToken: token, challenge: 0, session: null };
+    },
+  );
+
+  app.post(
+    '/authentication/logout',
+    {
+      config: { public: true },
+      schema: { tags, summary: 'Ends the session of the given token at once.', body: LogoutBody, response: Done },
+    },
+    async (request, reply) => {
+      await endSessionOfToken(ctx, request.body.jwtToken);
+      return reply.code(200).send();
+    },
+  );
+
+  app.post(
+    '/authentication/signup',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Creates an account and its owner (Pending); a confirmation code is emailed.',
+        body: SignupBody,
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      const { owner } = await createAccountWithOwner(db, { ...request.body, status: UserStatus.Pending });
+      await sendConfirmation(ctx, owner);
+      return reply.code(200).send();
+    },
+  );
+
+  app.post(
+    '/authentication/confirm_signup',
+    {
+      config: { public: true, rateLimit: attemptLimit(ctx, 'email') },
+      schema: {
+        tags,
+        summary: 'Activates a signed-up account with the emailed code.',
+        body: ConfirmSignupBody,
+        response: { 200: Type.Boolean() },
+      },
+    },
+    async (request) => {
+      const user = await users.findUserByUsername(db, request.body.email);
+      const live =
+        user && user.status === UserStatus.Pending ? await oneTimeTokens.findLiveToken(db, user.id, 'confirm_signup') : undefined;
+      if (!user || !live || live.attempts >= MAX_CODE_ATTEMPTS)
+        throw new TokenInvalid('The confirmation code is invalid or has expired.');
+      if (live.token_hash !== sha256(request.body.token.toUpperCase())) {
+        await oneTimeTokens.countFailedAttempt(db, live.id);
+        throw new TokenInvalid('The confirmation code is invalid or has expired.');
+      }
+      await db.transaction().execute(async (trx) => {
+        await oneTimeTokens.markTokenUsed(trx, live.id);
+        await users.updateUser(trx, user.account_id, user.id, { status: UserStatus.Active });
+      });
+      return true;
+    },
+  );
+
+  app.post(
+    '/authentication/resend_confirmation_email',
+    {
+      config: { public: true, rateLimit: attemptLimit(ctx, 'email') },
+      schema: { tags, summary: 'Sends a new confirmation code to a pending sign-up.', body: EmailBody, response: Done },
+    },
+    async (request, reply) => {
+      const user = await users.findUserByUsername(db, request.body.email);
+      // Answers the same whether or not such a sign-up exists.
+      if (user && user.status === UserStatus.Pending && user.owner === 1) await sendConfirmation(ctx, user);
+      return reply.code(200).send();
+    },
+  );
+
+  app.post(
+    '/authentication/forgot_password',
+    {
+      config: { public: true, rateLimit: attemptLimit(ctx, 'username') },
+      schema: { tags, summary: 'Emails a one-time password reset token (valid one hour).', body: UsernameBody, response: Done },
+    },
+    async (request, reply) => {
+      const user = await users.findUserByUsername(db, request.body.username);
+      if (user) {
+        const resetToken = randomToken();
+        await oneTimeTokens.issueOneTimeToken(db, {
+          accountId: user.account_id,
+          userId: user.id,
+          purpose: 'reset_password',
+          tokenHash: sha256(resetToken),
+          expiresAt: new Date(Date.now() + RESET_TTL_MS).toISOString(),
+        });
+        sendMail(ctx, {
+          to: user.email,
+          subject: 'Reset your clickd password',
+          text: `Your password reset token is valid for one hour:\n\n${resetToken}\n\nUse it with POST /authentication/reset_password {"resetToken": "...", "password": "..."}.`,
+        });
+      }
+      return reply.code(200).send();
+    },
+  );
+
+  app.post(
+    '/authentication/reset_password',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Sets a new password: with a session token and the current password, or with an emailed reset token.',
+        querystring: AuthQuery,
+        body: ResetPasswordBody,
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      const { password, currentPassword, resetToken } = request.body;
+      checkPassword(password);
+      if (resetToken !== undefined) {
+        const live = await oneTimeTokens.findLiveTokenByHash(db, sha256(resetToken), 'reset_password');
+        if (!live) throw new TokenInvalid('The reset token is invalid, expired or already used.');
+        const passwordHash = await hashPassword(password);
+        await db.transaction().execute(async (trx) => {
+          await oneTimeTokens.markTokenUsed(trx, live.id);
+          await users.updateUser(trx, live.account_id, live.user_id, { password_hash: passwordHash });
+          await sessions.endUserSessions(trx, live.user_id);
+        });
+        return reply.code(200).send();
+      }
+      const principal = await authenticate(ctx, tokenOf(request));
+      if (currentPassword === undefined) throw new Invalid("'currentPassword' is required (or 'resetToken' without a session).");
+      const user = (await users.findUser(db, principal.accountId, principal.userId))!;
+      if (!(await verifyPassword(currentPassword, user.password_hash))) throw new Invalid("'currentPassword' is not correct.");
+      const passwordHash = await hashPassword(password);
+      await db.transaction().execute(async (trx) => {
+        await users.updateUser(trx, principal.accountId, principal.userId, { password_hash: passwordHash });
+        await sessions.endUserSessions(trx, principal.userId, principal.sessionId);
+      });
+      return reply.code(200).send();
+    },
+  );
+
+  app.get(
+    '/authentication/user',
+    {
+      schema: { tags, summary: "The signed-in user's profile and account.", querystring: AuthQuery, response: { 200: UserInfo } },
+    },
+    async (request) => userInfo(ctx, request.principal, tokenOf(request)!),
+  );
+
+  app.put(
+    '/authentication/update_user',
+    {
+      schema: {
+        tags,
+        summary: "Changes the signed-in user's name, and (admins) the account name.",
+        querystring: AuthQuery,
+        body: UpdateUserBody,
+        response: { 200: UserInfo },
+      },
+    },
+    async (request) => {
+      const { principal } = request;
+      const { accountName, firstName, lastName } = request.body;
+      if (accountName !== undefined && !principal.admin) throw new AccessDenied('Only an account admin may rename the account.');
+      await db.transaction().execute(async (trx) => {
+        if (accountName !== undefined) await users.renameAccount(trx, principal.accountId, accountName.trim());
+        const changes: { firstname?: string; lastname?: string } = {};
+        if (firstName !== undefined) changes.firstname = firstName.trim();
+        if (lastName !== undefined) changes.lastname = lastName.trim();
+        if (Object.keys(changes).length > 0) await users.updateUser(trx, principal.accountId, principal.userId, changes);
+      });
+      return userInfo(ctx, principal, tokenOf(request)!);
+    },
+  );
+}

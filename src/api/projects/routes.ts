@@ -1,0 +1,333 @@
+import type { App } from '../../app.js';
+import { requireAdmin } from '../../domain/access.js';
+import { assignSharedCloudDrives, deleteProject } from '../../domain/projects.js';
+import { NotFound } from '../../http/errors.js';
+import { collection, Done, parseBoolean, parseListOptions, TokenQuery } from '../../http/paging.js';
+import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
+import type { Db } from '../../store/db.js';
+import type { Project as ProjectRow, ProjectSharedCloudDrive as AssignmentRow } from '../../store/types.js';
+import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
+import { SHARED_CLOUD_DRIVE_SORT } from '../sharedclouddrive/schema.js';
+import { cleanName } from '../../domain/names.js';
+import { presentProject, presentProjectSharedCloudDrive } from './present.js';
+import {
+  AssignBody,
+  AssignedDrivesQuery,
+  AssignedProjectsQuery,
+  AssignmentList,
+  IdQuery,
+  InsertProjectBody,
+  ListProjectsQuery,
+  Project,
+  PROJECT_SORT,
+  ProjectDetailsList,
+  ProjectList,
+  UpdateProjectBody,
+} from './schema.js';
+import { Type } from 'typebox';
+
+/** Sort fields of an assignment list: the joined drive's and project's fields, and the assignment's own. */
+const ASSIGNMENT_SORT: Record<string, string> = {
+  ...Object.fromEntries(
+    Object.entries(SHARED_CLOUD_DRIVE_SORT).map(([f, c]) => [`SharedCloudDrive.${f}`, `shared_cloud_drives.${c}`]),
+  ),
+  ...Object.fromEntries(Object.entries(PROJECT_SORT).map(([f, c]) => [`Project.${f}`, `projects.${c}`])),
+  CreateDate: 'project_shared_cloud_drives.create_date',
+  Id: 'project_shared_cloud_drives.id',
+};
+const ASSIGNMENT_ALIASES = { 'SharedClouDrive.Name': 'SharedCloudDrive.Name' };
+
+const tags = ['Projects'];
+
+export async function projectRoutes(app: App): Promise<void> {
+  const { db } = app.ctx;
+
+  app.get(
+    '/projects/get_all',
+    {
+      schema: {
+        tags,
+        summary: 'The paginated list of projects in the account.',
+        querystring: ListProjectsQuery,
+        response: { 200: ProjectList },
+      },
+    },
+    async (request) => {
+      const options = parseListOptions(request.query, PROJECT_SORT, { sortfield: 'Name' });
+      const page = await projects.list(db, request.principal.accountId, {
+        ...options,
+        sortColumn: options.sort.column,
+        name: request.query.name,
+        deleted: parseBoolean(request.query.deleted, false),
+      });
+      return collection(page.rows.map(presentProject), page.total, options);
+    },
+  );
+
+  app.get(
+    '/projects/get_all_with_details',
+    {
+      schema: {
+        tags,
+        summary: 'Projects with their assigned users, user groups and shared cloud drives inlined.',
+        querystring: ListProjectsQuery,
+        response: { 200: ProjectDetailsList },
+      },
+    },
+    async (request) => {
+      const { accountId } = request.principal;
+      const options = parseListOptions(request.query, PROJECT_SORT, { sortfield: 'Name' });
+      const page = await projects.list(db, accountId, {
+        ...options,
+        sortColumn: options.sort.column,
+        name: request.query.name,
+        deleted: parseBoolean(request.query.deleted, false),
+      });
+      const details = await projectDetails(db, accountId, page.rows);
+      return collection(details, page.total, options);
+    },
+  );
+
+  app.post(
+    '/projects/insert',
+    {
+      schema: {
+        tags,
+        summary: 'Creates a project in the account.',
+        querystring: Type.Object(TokenQuery),
+        body: InsertProjectBody,
+        response: { 200: Project },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const { name, description = '', active = true } = request.body;
+      const row = await projects.insert(db, request.principal.accountId, {
+        name: cleanName(name),
+        description,
+        active: active ? 1 : 0,
+      });
+      return presentProject(row);
+    },
+  );
+
+  app.put(
+    '/projects/update',
+    {
+      schema: {
+        tags,
+        summary: 'Updates a project: the fields given are replaced, the others kept.',
+        querystring: Type.Object(TokenQuery),
+        body: UpdateProjectBody,
+        response: { 200: Project },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const { id, name, description, active } = request.body;
+      const changes: Record<string, unknown> = {};
+      if (name !== undefined) changes.name = cleanName(name);
+      if (description !== undefined) changes.description = description;
+      if (active !== undefined) changes.active = active ? 1 : 0;
+      const row = await projects.update(db, request.principal.accountId, id, changes);
+      if (!row) throw new NotFound('Project', id);
+      return presentProject(row);
+    },
+  );
+
+  app.delete(
+    '/projects/delete',
+    {
+      schema: {
+        tags,
+        summary: 'Soft-deletes a project, with its drive assignments and permissions.',
+        querystring: IdQuery('The project to delete.'),
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      await deleteProject(db, request.principal.accountId, request.query.id);
+      return reply.code(200).send();
+    },
+  );
+
+  app.post(
+    '/projects/restore',
+    {
+      schema: {
+        tags,
+        summary: 'Brings a deleted project back (its former assignments are not restored).',
+        querystring: IdQuery('The deleted project to restore.'),
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      if (!(await projects.restore(db, request.principal.accountId, request.query.id))) {
+        throw new NotFound('Deleted project', request.query.id);
+      }
+      return reply.code(200).send();
+    },
+  );
+
+  app.get(
+    '/projects/get_assigned_sharedclouddrives',
+    {
+      schema: {
+        tags,
+        summary: 'The shared cloud drives assigned to a project.',
+        querystring: AssignedDrivesQuery,
+        response: { 200: AssignmentList },
+      },
+    },
+    async (request) => {
+      const { accountId } = request.principal;
+      const { projectId } = request.query;
+      const options = parseListOptions(
+        request.query,
+        ASSIGNMENT_SORT,
+        { sortfield: 'SharedCloudDrive.Name' },
+        ASSIGNMENT_ALIASES,
+      );
+      const project = await projects.find(db, accountId, projectId);
+      if (!project) throw new NotFound('Project', projectId);
+      const page = await assignments.listAssignments(
+        db,
+        accountId,
+        { projectId },
+        {
+          ...options,
+          sortColumn: options.sort.column,
+        },
+      );
+      const drives = await sharedCloudDrives.findMany(
+        db,
+        accountId,
+        page.rows.map((r) => r.shared_cloud_drive_id),
+      );
+      return collection(joinAssignments(page.rows, [project], drives), page.total, options);
+    },
+  );
+
+  app.get(
+    '/projects/get_assigned_projects',
+    {
+      schema: {
+        tags,
+        summary: 'The projects a shared cloud drive is assigned to.',
+        querystring: AssignedProjectsQuery,
+        response: { 200: AssignmentList },
+      },
+    },
+    async (request) => {
+      const { accountId } = request.principal;
+      const { sharedCloudDriveId } = request.query;
+      const options = parseListOptions(request.query, ASSIGNMENT_SORT, { sortfield: 'Project.Name' }, ASSIGNMENT_ALIASES);
+      const drive = await sharedCloudDrives.find(db, accountId, sharedCloudDriveId);
+      if (!drive) throw new NotFound('Shared cloud drive', sharedCloudDriveId);
+      const page = await assignments.listAssignments(
+        db,
+        accountId,
+        { sharedCloudDriveId },
+        {
+          ...options,
+          sortColumn: options.sort.column,
+        },
+      );
+      const found = await projects.findMany(
+        db,
+        accountId,
+        page.rows.map((r) => r.project_id),
+      );
+      return collection(joinAssignments(page.rows, found, [drive]), page.total, options);
+    },
+  );
+
+  app.post(
+    '/projects/assign_sharedclouddrive',
+    {
+      schema: {
+        tags,
+        summary: 'Assigns shared cloud drives to projects, all or nothing; existing pairs are skipped silently.',
+        querystring: Type.Object(TokenQuery),
+        body: AssignBody,
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      await assignSharedCloudDrives(db, request.principal.accountId, request.body);
+      return reply.code(200).send();
+    },
+  );
+
+  app.delete(
+    '/projects/unassign_sharedclouddrive',
+    {
+      schema: {
+        tags,
+        summary: 'Removes a project-to-drive assignment, by the id of the assignment record.',
+        querystring: IdQuery('Id of the ProjectSharedCloudDrive assignment to remove.'),
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      if (!(await assignments.deleteAssignment(db, request.principal.accountId, request.query.id))) {
+        throw new NotFound('Project shared cloud drive assignment', request.query.id);
+      }
+      return reply.code(200).send();
+    },
+  );
+}
+
+/** The SharedCloudDriveProjectDTO items of a page of assignments. */
+function joinAssignments(
+  rows: AssignmentRow[],
+  projectRows: ProjectRow[],
+  driveRows: Awaited<ReturnType<typeof sharedCloudDrives.findMany>>,
+) {
+  const projectById = new Map(projectRows.map((p) => [p.id, p]));
+  const driveById = new Map(driveRows.map((d) => [d.id, d]));
+  return rows.flatMap((row) => {
+    const project = projectById.get(row.project_id);
+    const drive = driveById.get(row.shared_cloud_drive_id);
+    if (!project || !drive) return [];
+    return [
+      {
+        sharedCloudDrive: presentSharedCloudDrive(drive),
+        project: presentProject(project),
+        projectSharedCloudDrive: presentProjectSharedCloudDrive(row),
+      },
+    ];
+  });
+}
+
+/** Projects with their drives (and, once granted, users and groups), in a fixed number of queries. */
+async function projectDetails(db: Db, accountId: string, rows: ProjectRow[]) {
+  const ids = rows.map((r) => r.id);
+  const assigned = await assignments.assignmentsOf(db, accountId, { projectIds: ids });
+  const drives = await sharedCloudDrives.findMany(db, accountId, [...new Set(assigned.map((a) => a.shared_cloud_drive_id))]);
+  const driveById = new Map(drives.map((d) => [d.id, d]));
+  const drivesByProject = new Map<
+    string,
+    {
+      sharedCloudDrive: ReturnType<typeof presentSharedCloudDrive>;
+      projectSharedCloudDrive: ReturnType<typeof presentProjectSharedCloudDrive>;
+    }[]
+  >();
+  for (const a of assigned) {
+    const drive = driveById.get(a.shared_cloud_drive_id);
+    if (!drive) continue;
+    const list = drivesByProject.get(a.project_id) ?? [];
+    list.push({ sharedCloudDrive: presentSharedCloudDrive(drive), projectSharedCloudDrive: presentProjectSharedCloudDrive(a) });
+    drivesByProject.set(a.project_id, list);
+  }
+  return rows.map((row) => ({
+    ...presentProject(row),
+    usersData: [] as object[],
+    groupsData: [] as object[],
+    drivesData: drivesByProject.get(row.id) ?? [],
+  }));
+}

@@ -1,0 +1,197 @@
+import { Type, type Static } from 'typebox';
+import type { App } from '../../app.js';
+import { requireAdmin } from '../../domain/access.js';
+import { deleteSharedCloudDrive } from '../../domain/projects.js';
+import { NotFound } from '../../http/errors.js';
+import { collection, CollectionOf, Done, parseBoolean, parseListOptions, TokenQuery, Uuid } from '../../http/paging.js';
+import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
+import type { Db } from '../../store/db.js';
+import type { SharedCloudDrive as DriveRow } from '../../store/types.js';
+import { cleanName } from '../../domain/names.js';
+import { presentProject, presentProjectSharedCloudDrive } from '../projects/present.js';
+import { Project, ProjectSharedCloudDrive } from '../projects/schema.js';
+import { driveChanges, presentSharedCloudDrive } from './present.js';
+import {
+  DriveList,
+  InsertDriveBody,
+  ListDrivesQuery,
+  SHARED_CLOUD_DRIVE_SORT,
+  SharedCloudDrive,
+  UpdateDriveBody,
+} from './schema.js';
+
+const tags = ['SharedCloudDrive'];
+const IdQuery = (description: string) => Type.Object({ ...TokenQuery, id: Uuid(description) });
+
+const PermissionEntry = Type.Object({}, { additionalProperties: true });
+const DriveWithDetails = Type.Object({
+  ...SharedCloudDrive.properties,
+  projectsData: Type.Array(Type.Object({ project: Project, projectSharedCloudDrive: ProjectSharedCloudDrive }), {
+    description: 'The projects this drive is assigned to.',
+  }),
+  usersData: Type.Array(PermissionEntry, { description: '[{user, permission}]: users granted this drive.' }),
+  groupsData: Type.Array(PermissionEntry, { description: '[{userGroup, permission}]: user groups granted this drive.' }),
+});
+
+export async function sharedCloudDriveRoutes(app: App): Promise<void> {
+  const { db } = app.ctx;
+
+  const list = async (accountId: string, query: Static<typeof ListDrivesQuery>) => {
+    const options = parseListOptions(query, SHARED_CLOUD_DRIVE_SORT, { sortfield: 'Name' });
+    const page = await sharedCloudDrives.list(db, accountId, {
+      ...options,
+      sortColumn: options.sort.column,
+      name: query.name,
+      deleted: parseBoolean(query.deleted, false),
+    });
+    return { options, page };
+  };
+
+  app.get(
+    '/sharedclouddrive/get_all',
+    {
+      schema: {
+        tags,
+        summary: 'The paginated list of shared cloud drives in the account.',
+        querystring: ListDrivesQuery,
+        response: { 200: DriveList },
+      },
+    },
+    async (request) => {
+      const { options, page } = await list(request.principal.accountId, request.query);
+      return collection(page.rows.map(presentSharedCloudDrive), page.total, options);
+    },
+  );
+
+  app.get(
+    '/sharedclouddrive/get_all_with_details',
+    {
+      schema: {
+        tags,
+        summary: 'Shared cloud drives with their projects, users and user groups inlined.',
+        querystring: ListDrivesQuery,
+        response: { 200: CollectionOf(DriveWithDetails) },
+      },
+    },
+    async (request) => {
+      const { accountId } = request.principal;
+      const { options, page } = await list(accountId, request.query);
+      return collection(await driveDetails(db, accountId, page.rows), page.total, options);
+    },
+  );
+
+  app.post(
+    '/sharedclouddrive/insert',
+    {
+      schema: {
+        tags,
+        summary: 'Creates a shared cloud drive record in the account.',
+        querystring: Type.Object(TokenQuery),
+        body: InsertDriveBody,
+        response: { 200: SharedCloudDrive },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const row = await sharedCloudDrives.insert(db, request.principal.accountId, {
+        cloud_account_id: null,
+        prefix: '',
+        prefix_id: '',
+        storage_id: '',
+        storage_name: '',
+        objects_per_folder: 10000,
+        allow_delete: 0,
+        local_cache_encrypted: 0,
+        cloud_objects_encrypted: 0,
+        drive_type: 1,
+        sync_type: 1,
+        active: 1,
+        ...driveChanges(request.body),
+        name: cleanName(request.body.name),
+        creator_user_id: request.principal.userId,
+      });
+      return presentSharedCloudDrive(row as DriveRow);
+    },
+  );
+
+  app.put(
+    '/sharedclouddrive/update',
+    {
+      schema: {
+        tags,
+        summary: 'Updates a shared cloud drive: the fields given are replaced, the others kept.',
+        querystring: Type.Object(TokenQuery),
+        body: UpdateDriveBody,
+        response: { 200: SharedCloudDrive },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const changes = driveChanges(request.body);
+      if (request.body.name !== undefined) changes.name = cleanName(request.body.name);
+      const row = await sharedCloudDrives.update(db, request.principal.accountId, request.body.id, changes);
+      if (!row) throw new NotFound('Shared cloud drive', request.body.id);
+      return presentSharedCloudDrive(row as DriveRow);
+    },
+  );
+
+  app.delete(
+    '/sharedclouddrive/delete',
+    {
+      schema: {
+        tags,
+        summary: 'Soft-deletes a shared cloud drive, with its project assignments and permissions.',
+        querystring: IdQuery('The drive to delete.'),
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      await deleteSharedCloudDrive(db, request.principal.accountId, request.query.id);
+      return reply.code(200).send();
+    },
+  );
+
+  app.post(
+    '/sharedclouddrive/restore',
+    {
+      schema: {
+        tags,
+        summary: 'Brings a deleted shared cloud drive back (its former assignments are not restored).',
+        querystring: IdQuery('The deleted drive to restore.'),
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      if (!(await sharedCloudDrives.restore(db, request.principal.accountId, request.query.id))) {
+        throw new NotFound('Deleted shared cloud drive', request.query.id);
+      }
+      return reply.code(200).send();
+    },
+  );
+}
+
+/** Drives with their projects (and, once granted, users and groups), in a fixed number of queries. */
+async function driveDetails(db: Db, accountId: string, rows: DriveRow[]) {
+  const assigned = await assignments.assignmentsOf(db, accountId, { sharedCloudDriveIds: rows.map((r) => r.id) });
+  const found = await projects.findMany(db, accountId, [...new Set(assigned.map((a) => a.project_id))]);
+  const projectById = new Map(found.map((p) => [p.id, p]));
+  const byDrive = new Map<
+    string,
+    { project: ReturnType<typeof presentProject>; projectSharedCloudDrive: ReturnType<typeof presentProjectSharedCloudDrive> }[]
+  >();
+  for (const a of assigned) {
+    const project = projectById.get(a.project_id);
+    if (!project) continue;
+    const entries = byDrive.get(a.shared_cloud_drive_id) ?? [];
+    entries.push({ project: presentProject(project), projectSharedCloudDrive: presentProjectSharedCloudDrive(a) });
+    byDrive.set(a.shared_cloud_drive_id, entries);
+  }
+  return rows.map((row) => ({
+    ...presentSharedCloudDrive(row),
+    projectsData: byDrive.get(row.id) ?? [],
+    usersData: [] as object[],
+    groupsData: [] as object[],
+  }));
+}

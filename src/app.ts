@@ -1,0 +1,127 @@
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { AppContext } from './context.js';
+import { installAuth } from './http/auth.js';
+import { ApiError, Invalid } from './http/errors.js';
+import { installSecurity, redactUrl } from './http/security.js';
+import { describeValidationError, validatorCompiler } from './http/validation.js';
+import { authenticationRoutes } from './api/authentication/routes.js';
+import { managementRoutes } from './api/management/routes.js';
+import { projectRoutes } from './api/projects/routes.js';
+import { sharedCloudDriveRoutes } from './api/sharedclouddrive/routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** The controllers, each a folder under src/api. */
+const controllers = [managementRoutes, authenticationRoutes, projectRoutes, sharedCloudDriveRoutes];
+
+export interface BuildOptions {
+  /** The pino logger to use; none when absent. */
+  logger?: FastifyBaseLogger;
+  /** The port the server listens on, for the Host check (known only after listen when 0 was asked). */
+  port?: () => number;
+}
+
+/** Builds the agent's HTTP app without binding a port (server.ts listens; tests may inject). */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<App> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: ctx.config.bodyLimitBytes,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    requestIdHeader: false,
+    trustProxy: false,
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.decorate('ctx', ctx);
+  app.setValidatorCompiler(validatorCompiler);
+  installErrorModel(app);
+  installSecurity(app, ctx.config, options.port ?? (() => ctx.config.port));
+  if (ctx.config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: ctx.config.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
+  }
+  await app.register(rateLimit, { global: false });
+  installAuth(app, ctx);
+  installMethodCheck(app);
+
+  for (const controller of controllers) await app.register(controller);
+  return app;
+}
+
+/**
+ * The documented error model: ApiError → 499 (or 401) with the ValidationProblemDetails body and the
+ * error-code header; schema and parsing failures → 499 DEFAULT naming each problem; anything else → 500
+ * with no body, logged with the request id.
+ */
+function installErrorModel(app: App): void {
+  app.setErrorHandler((err: unknown, request, reply) => {
+    const apiError = toApiError(err);
+    if (apiError) {
+      if (apiError.status === 429) reply.header('retry-after', String(reply.getHeader('retry-after') ?? 60));
+      return reply.code(apiError.status).header('error-code', apiError.code).send(apiError.body());
+    }
+    request.log.error({ err }, 'unexpected error');
+    return reply.code(500).send();
+  });
+}
+
+function toApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  const e = err as {
+    validation?: Parameters<typeof describeValidationError>[0][];
+    validationContext?: string;
+    code?: string;
+    statusCode?: number;
+    message?: string;
+  };
+  if (e.validation) return new Invalid(e.validation.map((v) => describeValidationError(v, e.validationContext)));
+  switch (e.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new Invalid('The request body is not valid JSON.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new Invalid("'body' is required: send a JSON document.");
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new Invalid("The request body must be JSON: send it with 'Content-Type: application/json'.");
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new Invalid('The request body is too large.');
+  }
+  // JSON.parse errors surface as plain 400s from the content parser.
+  if (e.statusCode === 400 || e.statusCode === 415 || e.statusCode === 413) {
+    return new Invalid(e.message ? `The request is not valid: ${e.message}` : 'The request is not valid.');
+  }
+  return undefined;
+}
+
+/** Unknown routes are 404; a known route with the wrong method is 405 with an Allow header. */
+function installMethodCheck(app: App): void {
+  const methodsByPath = new Map<string, Set<string>>();
+  const key = (url: string) => url.split('?')[0]!.toLowerCase().replace(/\/+$/, '') || '/';
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const set = methodsByPath.get(key(route.url)) ?? new Set<string>();
+    for (const m of methods) set.add(m);
+    methodsByPath.set(key(route.url), set);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = methodsByPath.get(key(path));
+    if (allowed) {
+      const methods = [...allowed].filter((m) => m !== 'HEAD' && m !== 'OPTIONS').sort();
+      const error = new ApiError('DEFAULT', `${request.method} is not allowed on ${path}; use ${methods.join(' or ')}.`, 405);
+      return reply.code(405).header('allow', methods.join(', ')).header('error-code', error.code).send(error.body());
+    }
+    const error = new ApiError('NOT_FOUND', `There is no endpoint ${request.method} ${path}.`, 404);
+    return reply.code(404).header('error-code', error.code).send(error.body());
+  });
+}
+
+export { redactUrl };

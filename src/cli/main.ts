@@ -1,0 +1,94 @@
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config.js';
+import { createAccountWithOwner } from '../domain/accounts.js';
+import { ApiError } from '../http/errors.js';
+import { createLogger, startServer, StartupError } from '../server.js';
+import { openSqliteStore, prepareDataDir } from '../store/db.js';
+import { UserStatus } from '../store/users.js';
+
+const program = new Command();
+program
+  .name('clickd')
+  .description('The Amove Click API agent: projects, shared cloud drives, users and groups, on http://localhost:29123.')
+  .showHelpAfterError();
+
+const portOption = () =>
+  new Option('--port <port>', 'port to listen on (env CLICKD_PORT; default 29123)').argParser((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be a port number, got "${v}"`);
+    return n;
+  });
+
+program
+  .command('serve')
+  .description('Start the agent (SQLite in the data directory; no other server needed).')
+  .option('--host <host>', 'address to bind (env CLICKD_HOST; default 127.0.0.1, loopback only)')
+  .addOption(portOption())
+  .option('--data-dir <dir>', 'where the database, signing key and outbox live (env CLICKD_DATA_DIR)')
+  .addHelpText('after', '\nExamples:\n  clickd serve\n  clickd serve --port 29124 --data-dir ./data')
+  .action(async (opts: { host?: string; port?: number; dataDir?: string }) => {
+    const config = loadConfig({ host: opts.host, port: opts.port, dataDir: opts.dataDir });
+    const logger = createLogger(config);
+    const server = await startServer(config, logger);
+    logger.info(`clickd listening on ${server.url} (data in ${config.dataDir})`);
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info(`${signal} received, shutting down`);
+      await server.close();
+      logger.flush();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+const account = program.command('account').description('Manage accounts directly in the data directory.');
+account
+  .command('create')
+  .description(
+    'Create an active account with its owner (an admin), and print it as JSON. Works with or without a running server.',
+  )
+  .requiredOption('--name <name>', "the owner's name, also the account name")
+  .requiredOption('--email <email>', 'the email the owner signs in with')
+  .option('--password <password>', 'at least 8 characters (or env CLICKD_PASSWORD)')
+  .option('--data-dir <dir>', 'the data directory of the agent (env CLICKD_DATA_DIR)')
+  .addHelpText('after', '\nExample:\n  clickd account create --name "Ada Admin" --email ada@example.com --password "s3cret-pass"')
+  .action(async (opts: { name: string; email: string; password?: string; dataDir?: string }) => {
+    const config = loadConfig({ dataDir: opts.dataDir });
+    const password = opts.password ?? process.env.CLICKD_PASSWORD;
+    if (!password) throw new StartupError('A password is required: --password or CLICKD_PASSWORD.');
+    prepareDataDir(config.dataDir);
+    const store = await openSqliteStore(config.dataDir);
+    try {
+      const { accountId, owner } = await createAccountWithOwner(store.db, {
+        name: opts.name,
+        email: opts.email,
+        password,
+        status: UserStatus.Active,
+      });
+      const result = {
+        accountId,
+        accountName: opts.name.trim(),
+        userId: owner.id,
+        username: owner.username,
+        userType: owner.user_type,
+        owner: true,
+      };
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    } finally {
+      await store.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof StartupError) {
+    process.stderr.write(`clickd: ${err.message}\n`);
+  } else if (err instanceof ApiError) {
+    process.stderr.write(`clickd: ${err.code}: ${err.messages.join(' ')}\n`);
+  } else {
+    process.stderr.write(`clickd: ${(err as Error).stack ?? String(err)}\n`);
+  }
+  process.exit(1);
+});

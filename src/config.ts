@@ -1,0 +1,67 @@
+import os from 'node:os';
+import path from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Extra names accepted in the Host header besides the loopback ones (DNS-rebinding guard). */
+  allowedHosts: string[];
+  /** Origins allowed by CORS; none by default (the console is same-origin). */
+  corsOrigins: string[];
+  /** Lifetime of a login session, in seconds. */
+  sessionTtlSeconds: number;
+  bodyLimitBytes: number;
+  /** Login attempts allowed per username and address within loginRateWindowMs. */
+  loginRateMax: number;
+  loginRateWindowMs: number;
+  logLevel: string;
+  /** Log destination: a file path, or undefined for stdout. */
+  logFile?: string;
+}
+
+/** The per-user data directory, following each platform's convention. */
+export function defaultDataDir(): string {
+  const home = os.homedir();
+  if (process.platform === 'win32') {
+    return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'clickd');
+  }
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'clickd');
+  return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'clickd');
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function int(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+/** Configuration from the environment, then overridden by explicit options (command-line flags). */
+export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const base: Config = {
+    host: env.CLICKD_HOST || '127.0.0.1',
+    port: int('CLICKD_PORT', env.CLICKD_PORT, 29123),
+    dataDir: env.CLICKD_DATA_DIR || defaultDataDir(),
+    allowedHosts: list(env.CLICKD_ALLOWED_HOSTS),
+    corsOrigins: list(env.CLICKD_CORS_ORIGINS),
+    sessionTtlSeconds: int('CLICKD_SESSION_TTL', env.CLICKD_SESSION_TTL, 24 * 60 * 60),
+    bodyLimitBytes: int('CLICKD_BODY_LIMIT', env.CLICKD_BODY_LIMIT, 1024 * 1024),
+    loginRateMax: int('CLICKD_LOGIN_RATE_MAX', env.CLICKD_LOGIN_RATE_MAX, 10),
+    loginRateWindowMs: 60_000,
+    logLevel: env.CLICKD_LOG_LEVEL || 'info',
+    logFile: env.CLICKD_LOG_FILE || undefined,
+  };
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+  }
+  return merged;
+}

@@ -1,0 +1,46 @@
+import type { Db } from '../store/db.js';
+import { assignments, permissions, projects, sharedCloudDrives } from '../store/index.js';
+import type { Pair } from '../store/projectSharedCloudDrives.js';
+import { ApiError, NotFound } from '../http/errors.js';
+
+/** Soft-deletes a project with its drive assignments and the permissions on it, in one transaction. */
+export async function deleteProject(db: Db, accountId: string, projectId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (!(await projects.softDelete(trx, accountId, projectId))) throw new NotFound('Project', projectId);
+    await assignments.deleteAssignmentsOf(trx, accountId, { projectId });
+    await permissions.deletePermissionsOnProject(trx, accountId, projectId);
+  });
+}
+
+/** Soft-deletes a drive with its project assignments and the permissions on it, in one transaction. */
+export async function deleteSharedCloudDrive(db: Db, accountId: string, driveId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (!(await sharedCloudDrives.softDelete(trx, accountId, driveId))) throw new NotFound('Shared cloud drive', driveId);
+    await assignments.deleteAssignmentsOf(trx, accountId, { sharedCloudDriveId: driveId });
+    await permissions.deletePermissionsOnSharedCloudDrive(trx, accountId, driveId);
+  });
+}
+
+/**
+ * Assigns drives to projects, all or nothing: every id must name a live record of the account, or nothing
+ * is written and the error lists the ids not found. Pairs that exist already, or repeat, are skipped.
+ */
+export async function assignSharedCloudDrives(db: Db, accountId: string, pairs: readonly Pair[]): Promise<void> {
+  const projectIds = [...new Set(pairs.map((p) => p.projectId))];
+  const driveIds = [...new Set(pairs.map((p) => p.sharedCloudDriveId))];
+  await db.transaction().execute(async (trx) => {
+    const [foundProjects, foundDrives] = [
+      await projects.findMany(trx, accountId, projectIds),
+      await sharedCloudDrives.findMany(trx, accountId, driveIds),
+    ];
+    const knownProjects = new Set(foundProjects.map((p) => p.id));
+    const knownDrives = new Set(foundDrives.map((d) => d.id));
+    const missing = [
+      ...projectIds.filter((id) => !knownProjects.has(id)).map((id) => `Project ${id} not found.`),
+      ...driveIds.filter((id) => !knownDrives.has(id)).map((id) => `Shared cloud drive ${id} not found.`),
+    ];
+    if (missing.length > 0) throw new ApiError('NOT_FOUND', missing);
+    const unique = new Map(pairs.map((p) => [`${p.projectId}/${p.sharedCloudDriveId}`, p]));
+    await assignments.insertAssignments(trx, accountId, [...unique.values()]);
+  });
+}

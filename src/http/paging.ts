@@ -1,0 +1,100 @@
+import { Type, type TProperties } from 'typebox';
+import { Invalid } from './errors.js';
+
+export const MAX_PAGE_SIZE = 1000;
+
+/** Query booleans: true/false in any case, or 1/0 (DECISIONS.md section 2). */
+export const BooleanQuery = (description: string) =>
+  Type.String({ pattern: '^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0)$', description });
+
+export function parseBoolean(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  const v = value.toLowerCase();
+  return v === 'true' || v === '1';
+}
+
+export const TokenQuery = {
+  token: Type.Optional(Type.String({ description: 'Session or API token (an Authorization: Bearer header works too).' })),
+};
+
+export const Uuid = (description: string) => Type.String({ format: 'uuid', description });
+
+/** The documented paging parameters of every list endpoint, with the endpoint's default sort field. */
+export function pagingQuery<T extends TProperties>(defaultSort: string, extra: T = {} as T) {
+  return Type.Object({
+    ...TokenQuery,
+    page: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'Page number, 1-based.' })),
+    pagesize: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, description: `Records per page, 1 to ${MAX_PAGE_SIZE}.` }),
+    ),
+    sortfield: Type.Optional(Type.String({ default: defaultSort, description: 'Field to sort by, case-insensitive.' })),
+    descending: Type.Optional(BooleanQuery('Sort direction.')),
+    ...extra,
+  });
+}
+
+export interface SortField {
+  /** The field's API name, as echoed in `options.sort`. */
+  field: string;
+  /** The qualified column it sorts on. */
+  column: string;
+}
+
+export interface ListOptions {
+  page: number;
+  pageSize: number;
+  sort: SortField;
+  descending: boolean;
+}
+
+/**
+ * Resolves the paging parameters against the sort fields a list allows (names matched
+ * case-insensitively; aliases allowed). An unknown field is a 499 naming the allowed ones.
+ */
+export function parseListOptions(
+  query: { page?: number; pagesize?: number; sortfield?: string; descending?: string },
+  sortFields: Record<string, string>,
+  defaults: { sortfield: string; descending?: boolean },
+  aliases: Record<string, string> = {},
+): ListOptions {
+  const requested = (query.sortfield ?? defaults.sortfield).trim();
+  const wanted = requested.toLowerCase();
+  const aliased = Object.entries(aliases).find(([alias]) => alias.toLowerCase() === wanted)?.[1];
+  const field = Object.keys(sortFields).find((f) => f.toLowerCase() === (aliased ?? requested).toLowerCase());
+  if (!field) {
+    throw new Invalid(`'sortfield' "${requested}" is not allowed; use one of: ${Object.keys(sortFields).join(', ')}.`);
+  }
+  return {
+    page: query.page ?? 1,
+    pageSize: query.pagesize ?? 50,
+    sort: { field, column: sortFields[field]! },
+    descending: parseBoolean(query.descending, defaults.descending ?? false),
+  };
+}
+
+/** The documented DTOCollection envelope. */
+export function collection<T>(data: T[], total: number, options: ListOptions) {
+  return {
+    data,
+    total,
+    options: {
+      page: options.page,
+      pageSize: options.pageSize,
+      sort: [{ field: options.sort.field, descending: options.descending }],
+    },
+  };
+}
+
+/** A 200 with no body (the documented "Returns HTTP 200"). */
+export const Done = { 200: Type.Unsafe<void>({ description: 'Done; no body.' }) };
+
+export const CollectionOf = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
+  Type.Object({
+    data: Type.Array(item),
+    total: Type.Integer({ description: 'All matching records, not only this page.' }),
+    options: Type.Object({
+      page: Type.Integer(),
+      pageSize: Type.Integer(),
+      sort: Type.Array(Type.Object({ field: Type.String(), descending: Type.Boolean() })),
+    }),
+  });

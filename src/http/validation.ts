@@ -1,0 +1,67 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+
+// ajv-formats is CommonJS: under ESM its function arrives as the module's `default` property.
+const addFormats = addFormatsModule.default;
+
+function makeAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: true,
+    removeAdditional: true,
+    strict: false,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+// Query strings are text and must be coerced; JSON bodies are typed, and a wrong type is an error there.
+const queryAjv = makeAjv(true);
+const bodyAjv = makeAjv(false);
+
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+  const ajv = httpPart === 'body' ? bodyAjv : queryAjv;
+  return ajv.compile(schema) as ReturnType<FastifySchemaCompiler<object>>;
+};
+
+/** `/0/projectId` becomes `[0].projectId`; the root of a body is `body`. */
+function fieldName(instancePath: string, child?: string): string {
+  const parts = instancePath.split('/').slice(1);
+  if (child !== undefined) parts.push(child);
+  if (parts.length === 0) return 'body';
+  return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** One plain message per problem, naming the field. */
+export function describeValidationError(error: ErrorObject, context?: string): string {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'required') return `'${fieldName(error.instancePath, String(params.missingProperty))}' is required.`;
+  const field = error.instancePath === '' && context !== 'body' ? (context ?? 'request') : fieldName(error.instancePath);
+  switch (error.keyword) {
+    case 'type':
+      return `'${field}' must be ${params.type === 'array' ? 'an array' : `of type ${String(params.type)}`}.`;
+    case 'maxLength':
+      return `'${field}' must be at most ${String(params.limit)} characters long.`;
+    case 'minLength':
+      return `'${field}' must be at least ${String(params.limit)} character${params.limit === 1 ? '' : 's'} long.`;
+    case 'format':
+      return `'${field}' must be a valid ${String(params.format)}.`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `'${field}' must be ${String(params.comparison)} ${String(params.limit)}.`;
+    case 'enum':
+      return `'${field}' must be one of ${(params.allowedValues as unknown[]).join(', ')}.`;
+    case 'minItems':
+      return `'${field}' must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}.`;
+    case 'maxItems':
+      return `'${field}' must have at most ${String(params.limit)} items.`;
+    case 'pattern':
+      return `'${field}' is not valid${error.parentSchema?.description ? ` (${String(error.parentSchema.description)})` : ''}.`;
+    default:
+      return `'${field}' ${error.message ?? 'is not valid'}.`;
+  }
+}

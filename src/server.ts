@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import pino, { type Logger } from 'pino';
+import { buildApp, type App } from './app.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { loadSigningKey } from './domain/secrets.js';
+import { redactUrl } from './http/security.js';
+import { openSqliteStore, prepareDataDir } from './store/db.js';
+
+export interface RunningServer {
+  app: App;
+  ctx: AppContext;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A startup problem the user can fix; the CLI prints its message alone, without a stack trace. */
+export class StartupError extends Error {}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function createLogger(config: Config): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      // Tokens never reach the log: URLs are redacted, auth headers and bodies are not logged.
+      serializers: {
+        req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({
+          method: req.method,
+          url: redactUrl(req.url ?? ''),
+          remoteAddress: req.ip,
+        }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
+      redact: {
+        paths: ['req.headers.authorization', 'headers.authorization', '*.token', '*.jwtToken', '*.password'],
+        censor: '[redacted]',
+      },
+    },
+    config.logFile ? pino.destination({ dest: config.logFile, sync: false, mkdir: true }) : pino.destination(1),
+  );
+}
+
+/** Opens the store in the data directory and listens; the only place that binds a port. */
+export async function startServer(config: Config, logger: Logger = createLogger(config)): Promise<RunningServer> {
+  try {
+    prepareDataDir(config.dataDir);
+  } catch (err) {
+    throw new StartupError(`The data directory ${config.dataDir} is not writable: ${(err as Error).message}`);
+  }
+  const store = await openSqliteStore(config.dataDir);
+  const ctx: AppContext = {
+    config,
+    db: store.db,
+    signingKey: loadSigningKey(config.dataDir),
+    queryCount: store.queryCount,
+    log: logger,
+  };
+  let port = config.port;
+  const app = await buildApp(ctx, { logger, port: () => port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await app.close();
+    await store.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new StartupError(
+        `Port ${config.port} on ${config.host} is already in use: is another clickd running? Choose another with --port.`,
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      throw new StartupError(`Cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+    }
+    throw err;
+  }
+  const address = app.server.address();
+  port = typeof address === 'object' && address ? address.port : config.port;
+  if (!LOOPBACK.has(config.host)) {
+    logger.warn(`listening on ${config.host}, not only on loopback: other machines can reach this agent`);
+  }
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    app,
+    ctx,
+    port,
+    url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+export function isWritableDir(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,154 @@
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
+import { Duplicate } from '../http/errors.js';
+import type { Db } from './db.js';
+import { containsPattern, fetchPage, likeEscape, nameKey, newId, now, type Page } from './listing.js';
+import type { Database } from './types.js';
+
+/** The tables whose records have a unique name per account and a soft delete. */
+export type NamedTable = 'projects' | 'user_groups' | 'shared_cloud_drives';
+type Row<T extends NamedTable> = Database[T] & { id: string };
+
+export interface ListQuery {
+  page: number;
+  pageSize: number;
+  /** Column of this table to sort by (unqualified). */
+  sortColumn: string;
+  descending: boolean;
+  /** Case-insensitive substring filter on the name. */
+  name?: string;
+  /** List the soft-deleted records instead of the live ones. */
+  deleted?: boolean;
+  /** Further restriction, e.g. to the records a non-admin can reach. */
+  where?: (eb: ExpressionBuilder<Database, NamedTable>) => Expression<SqlBool>;
+}
+
+/** True for a unique-constraint violation in SQLite or PostgreSQL. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+/**
+ * The repository shared by projects, user groups and shared cloud drives: the same columns for name,
+ * soft delete and dates, the same listing rules. Each record family adds its own columns through `values`.
+ */
+export function namedRecords<T extends NamedTable>(table: T, label: string) {
+  // Kysely cannot follow a table name chosen by a type parameter; the casts stay inside this module.
+  const q = (db: Db) => db as any;
+  const duplicate = () => new Duplicate(`A ${label} with the same name already exists.`);
+
+  return {
+    async list(db: Db, accountId: string, query: ListQuery): Promise<Page<Row<T>>> {
+      let filtered = q(db)
+        .selectFrom(table)
+        .where(`${table}.account_id`, '=', accountId)
+        .where(`${table}.deleted`, '=', query.deleted ? 1 : 0);
+      if (query.name) {
+        filtered = filtered.where(
+          sql<SqlBool>`${sql.ref(`${table}.name_key`)} like ${containsPattern(query.name)} escape ${likeEscape}`,
+        );
+      }
+      if (query.where) filtered = filtered.where(query.where);
+      return fetchPage(filtered, (s: any) => s.selectAll(table), {
+        page: query.page,
+        pageSize: query.pageSize,
+        sortColumn: `${table}.${query.sortColumn}`,
+        idColumn: `${table}.id`,
+        descending: query.descending,
+      }) as Promise<Page<Row<T>>>;
+    },
+
+    /** A live record of the account, or undefined (another account's id looks exactly like an unknown one). */
+    async find(db: Db, accountId: string, id: string, options: { deleted?: boolean } = {}): Promise<Row<T> | undefined> {
+      return q(db)
+        .selectFrom(table)
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .where('deleted', '=', options.deleted ? 1 : 0)
+        .executeTakeFirst();
+    },
+
+    /** Live records of the account among `ids`. */
+    async findMany(db: Db, accountId: string, ids: readonly string[]): Promise<Row<T>[]> {
+      if (ids.length === 0) return [];
+      return q(db)
+        .selectFrom(table)
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', 'in', ids)
+        .where('deleted', '=', 0)
+        .execute();
+    },
+
+    async insert(db: Db, accountId: string, values: Record<string, unknown> & { name: string }): Promise<Row<T>> {
+      const at = now();
+      const row = {
+        ...values,
+        id: newId(),
+        account_id: accountId,
+        name: values.name,
+        name_key: nameKey(values.name),
+        deleted: 0,
+        create_date: at,
+        update_date: at,
+      };
+      try {
+        await q(db).insertInto(table).values(row).execute();
+      } catch (err) {
+        if (isUniqueViolation(err)) throw duplicate();
+        throw err;
+      }
+      return row as unknown as Row<T>;
+    },
+
+    /** Applies the given changes to a live record; returns the record after, or undefined if there is none. */
+    async update(db: Db, accountId: string, id: string, changes: Record<string, unknown>): Promise<Row<T> | undefined> {
+      const set: Record<string, unknown> = { ...changes, update_date: now() };
+      if (typeof changes.name === 'string') set.name_key = nameKey(changes.name);
+      try {
+        const result = await q(db)
+          .updateTable(table)
+          .set(set)
+          .where('account_id', '=', accountId)
+          .where('id', '=', id)
+          .where('deleted', '=', 0)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) return undefined;
+      } catch (err) {
+        if (isUniqueViolation(err)) throw duplicate();
+        throw err;
+      }
+      return this.find(db, accountId, id);
+    },
+
+    /** Marks a live record deleted; false if there was none. */
+    async softDelete(db: Db, accountId: string, id: string): Promise<boolean> {
+      const result = await q(db)
+        .updateTable(table)
+        .set({ deleted: 1, update_date: now() })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .where('deleted', '=', 0)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    /** Brings a deleted record back; false if there was none; Duplicate if its name was taken meanwhile. */
+    async restore(db: Db, accountId: string, id: string): Promise<boolean> {
+      try {
+        const result = await q(db)
+          .updateTable(table)
+          .set({ deleted: 0, update_date: now() })
+          .where('account_id', '=', accountId)
+          .where('id', '=', id)
+          .where('deleted', '=', 1)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) > 0;
+      } catch (err) {
+        if (isUniqueViolation(err)) throw duplicate();
+        throw err;
+      }
+    },
+  };
+}
