@@ -1,0 +1,62 @@
+import type { App } from '../../app.js';
+import { createApiToken, deleteApiToken } from '../../domain/apiTokens.js';
+import { Done } from '../../http/paging.js';
+import { apiTokens } from '../../store/index.js';
+import { presentApiToken } from './present.js';
+import { ApiTokenList, ApiTokenQuery, CreatedApiToken, DeleteApiTokenQuery, InsertApiTokenBody } from './schema.js';
+
+const tags = ['ApiToken'];
+
+/** Every user, admin or not, manages their own API tokens, and only those. */
+export async function apiTokenRoutes(app: App): Promise<void> {
+  const ctx = app.ctx;
+
+  app.get(
+    '/apitoken/get_all',
+    {
+      schema: {
+        tags,
+        summary: "The caller's API tokens, newest first, without their values (a plain array).",
+        querystring: ApiTokenQuery,
+        response: { 200: ApiTokenList },
+      },
+    },
+    async (request) => {
+      const { accountId, userId } = request.principal;
+      return (await apiTokens.listUserApiTokens(ctx.db, accountId, userId)).map(presentApiToken);
+    },
+  );
+
+  app.post(
+    '/apitoken/insert',
+    {
+      schema: {
+        tags,
+        summary: 'Creates an API token: a long-lived session. The response is the only place its value appears.',
+        querystring: ApiTokenQuery,
+        body: InsertApiTokenBody,
+        response: { 200: CreatedApiToken },
+      },
+    },
+    async (request) => {
+      const { record, token } = await createApiToken(ctx, request.principal, request.body);
+      return { ...presentApiToken(record), token };
+    },
+  );
+
+  app.delete(
+    '/apitoken/delete',
+    {
+      schema: {
+        tags,
+        summary: "Deletes one of the caller's API tokens and ends its session at once.",
+        querystring: DeleteApiTokenQuery,
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      await deleteApiToken(ctx, request.principal, request.query.id);
+      return reply.code(200).send();
+    },
+  );
+}

@@ -1,0 +1,51 @@
+import { Type } from 'typebox';
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../../app.js';
+import { challengeOwner, respondToMfaChallenge } from '../../domain/mfa.js';
+import { ApiError } from '../../http/errors.js';
+import { LoginResponse } from './schema.js';
+
+export const MfaRespondBody = Type.Object({
+  userCode: Type.String({ minLength: 1, maxLength: 16, description: 'The current 6-digit code of the authenticator app.' }),
+  session: Type.String({
+    minLength: 1,
+    maxLength: 256,
+    description: 'The session string from the login challenge: one use, valid 5 minutes, 5 attempts.',
+  }),
+});
+
+/** The second step of an MFA login (public, like login). */
+export async function mfaRespondRoutes(app: App): Promise<void> {
+  const ctx = app.ctx;
+
+  app.post(
+    '/authentication/mfa_respond',
+    {
+      config: {
+        public: true,
+        // Limited per address and the user behind the challenge, as login is per address and username.
+        rateLimit: {
+          max: ctx.config.loginRateMax,
+          timeWindow: ctx.config.loginRateWindowMs,
+          hook: 'preHandler' as const,
+          keyGenerator: async (request: FastifyRequest) => {
+            const session = (request.body as { session?: unknown } | undefined)?.session;
+            const owner = typeof session === 'string' ? await challengeOwner(ctx, session) : undefined;
+            return `/authentication/mfa_respond|${request.ip}|${owner ?? ''}`;
+          },
+          errorResponseBuilder: () => new ApiError('SECURITY', 'Too many attempts; wait a minute and try again.', 429),
+        },
+      },
+      schema: {
+        tags: ['Authentication'],
+        summary: 'Completes a login that answered challenge 1 (TOTP) with the code; answers like login, with challenge 0.',
+        body: MfaRespondBody,
+        response: { 200: LoginResponse },
+      },
+    },
+    async (request) => {
+      const jwtToken = await respondToMfaChallenge(ctx, request.body.session, request.body.userCode);
+      return { jwtToken, challenge: 0, session: null };
+    },
+  );
+}

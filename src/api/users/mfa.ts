@@ -1,0 +1,57 @@
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../../app.js';
+import { generateMfaSecret, setMfa } from '../../domain/mfa.js';
+import { ApiError } from '../../http/errors.js';
+import { Done } from '../../http/paging.js';
+import { MfaQuery, MfaSecret, SetMfaBody } from './mfaSchema.js';
+
+const tags = ['User'];
+
+/** The two MFA routes of the User controller; each user manages their own second factor. */
+export async function mfaRoutes(app: App): Promise<void> {
+  const ctx = app.ctx;
+
+  app.post(
+    '/user/generate_mfa_token',
+    {
+      schema: {
+        tags,
+        summary: 'Generates a new TOTP secret for the caller (a plain JSON string); set_mfa turns it on.',
+        querystring: MfaQuery,
+        response: { 200: MfaSecret },
+      },
+    },
+    async (request, reply) => {
+      const secret = await generateMfaSecret(ctx, request.principal);
+      // A string payload would go out as text/plain; the documented response is a JSON string.
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(secret));
+    },
+  );
+
+  app.post(
+    '/user/set_mfa',
+    {
+      config: {
+        // Guessing codes with a session in hand is limited per user, like login per name and address.
+        rateLimit: {
+          max: ctx.config.loginRateMax,
+          timeWindow: ctx.config.loginRateWindowMs,
+          hook: 'preHandler' as const,
+          keyGenerator: (request: FastifyRequest) => `/user/set_mfa|${request.principal.userId}`,
+          errorResponseBuilder: () => new ApiError('SECURITY', 'Too many attempts; wait a minute and try again.', 429),
+        },
+      },
+      schema: {
+        tags,
+        summary: "Turns the caller's MFA on or off; both need a current code (wrong code: 499 TOTP).",
+        querystring: MfaQuery,
+        body: SetMfaBody,
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      await setMfa(ctx, request.principal, request.body.enabled, request.body.userCode);
+      return reply.code(200).send();
+    },
+  );
+}
