@@ -1,5 +1,6 @@
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
-import { newId, now } from './listing.js';
+import { containsPattern, fetchPage, likeEscape, newId, now, type Page } from './listing.js';
 import type { NewUser, User, UserUpdate } from './types.js';
 
 export const UserStatus = { Active: 1, Inactive: 2, Pending: 4 } as const;
@@ -68,3 +69,114 @@ export async function updateUser(db: Db, accountId: string, userId: string, chan
     .where('id', '=', userId)
     .execute();
 }
+
+export interface UserListQuery {
+  page: number;
+  pageSize: number;
+  /** Column of `users` to sort by (unqualified). */
+  sortColumn: string;
+  descending: boolean;
+  /** UserStatus flags: a user matches when its status is among them. */
+  status: number;
+  /** UserType flags: a user matches when its type shares a flag with them; all types when absent. */
+  userType?: number;
+  /** Case-insensitive substring filter on the username. */
+  username?: string;
+  /** List the soft-deleted users instead of the live ones. */
+  deleted?: boolean;
+}
+
+/** One page of the account's users with the documented filters, ties broken by id. */
+export async function listUsers(db: Db, accountId: string, query: UserListQuery): Promise<Page<User>> {
+  let filtered = db
+    .selectFrom('users')
+    .where('users.account_id', '=', accountId)
+    .where('users.deleted', '=', query.deleted ? 1 : 0)
+    .where(sql<SqlBool>`(${sql.ref('users.status')} & ${query.status}) != 0`);
+  if (query.userType !== undefined) {
+    filtered = filtered.where(sql<SqlBool>`(${sql.ref('users.user_type')} & ${query.userType}) != 0`);
+  }
+  if (query.username) {
+    filtered = filtered.where(
+      sql<SqlBool>`${sql.ref('users.username_key')} like ${containsPattern(query.username)} escape ${likeEscape}`,
+    );
+  }
+  return fetchPage(filtered as never, (q: any) => q.selectAll('users'), {
+    page: query.page,
+    pageSize: query.pageSize,
+    sortColumn: `users.${query.sortColumn}`,
+    idColumn: 'users.id',
+    descending: query.descending,
+  }) as Promise<Page<User>>;
+}
+
+/** Live users of the account among `ids` (one query whatever the count). */
+export async function findUsers(db: Db, accountId: string, ids: readonly string[]): Promise<User[]> {
+  const unique = [...new Set(ids)];
+  const found: User[] = [];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    found.push(
+      ...(await db
+        .selectFrom('users')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', 'in', unique.slice(i, i + CHUNK))
+        .where('deleted', '=', 0)
+        .execute()),
+    );
+  }
+  return found;
+}
+
+/** Live users of any account by lower-cased username (sign-in names are unique across accounts). */
+export async function findUsersByUsernameKeys(db: Db, keys: readonly string[]): Promise<User[]> {
+  const unique = [...new Set(keys)];
+  const found: User[] = [];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    found.push(
+      ...(await db
+        .selectFrom('users')
+        .selectAll()
+        .where('username_key', 'in', unique.slice(i, i + CHUNK))
+        .where('deleted', '=', 0)
+        .execute()),
+    );
+  }
+  return found;
+}
+
+/** Inserts several users at once and returns their rows (for imports). */
+export async function insertUsers(
+  db: Db,
+  users: readonly Omit<NewUser, 'id' | 'username_key' | 'create_date' | 'update_date'>[],
+): Promise<User[]> {
+  const at = now();
+  const rows: User[] = users.map((user) => ({
+    ...user,
+    id: newId(),
+    username_key: user.username.toLowerCase(),
+    create_date: at,
+    update_date: at,
+  })) as User[];
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await db
+      .insertInto('users')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
+  return rows;
+}
+
+/** Marks a live user deleted; false if there was none. */
+export async function softDeleteUser(db: Db, accountId: string, userId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ deleted: 1, update_date: now() })
+    .where('account_id', '=', accountId)
+    .where('id', '=', userId)
+    .where('deleted', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+// SQLite allows 32766 bound parameters; a user row has 21 columns, so 500 rows stay well below.
+const CHUNK = 500;

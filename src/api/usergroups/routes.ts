@@ -1,0 +1,366 @@
+import { Type, type Static } from 'typebox';
+import type { App } from '../../app.js';
+import { requireAdmin } from '../../domain/access.js';
+import { cleanName } from '../../domain/names.js';
+import { assignUsers, deleteUserGroup, importUsers } from '../../domain/userGroups.js';
+import { NotFound } from '../../http/errors.js';
+import { collection, Done, parseBoolean, parseListOptions, TokenQuery } from '../../http/paging.js';
+import type { Db } from '../../store/db.js';
+import { projects, sharedCloudDrives, subjectPermissions, userGroupMembers, userGroups, users } from '../../store/index.js';
+import type { UserGroup as UserGroupRow } from '../../store/types.js';
+import type { UserUserGroup as MembershipRow } from '../../store/userGroupMembers.js';
+import { presentProject } from '../projects/present.js';
+import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
+import { groupBy, presentUser } from '../users/present.js';
+import {
+  presentUserGroup,
+  presentUserGroupProjectPermission,
+  presentUserGroupSharedCloudDrivePermission,
+  presentUserUserGroup,
+} from './present.js';
+import {
+  AssignedUserGroupsQuery,
+  AssignedUsersQuery,
+  AssignUsersBody,
+  IdQuery,
+  ImportUsersBody,
+  InsertUserGroupBody,
+  ListUserGroupsQuery,
+  MEMBERSHIP_SORT,
+  MembershipList,
+  UpdateUserGroupBody,
+  USER_GROUP_SORT,
+  UserGroup,
+  UserGroupDetailsList,
+  UserGroupList,
+} from './schema.js';
+
+const tags = ['UserGroup'];
+
+export async function userGroupRoutes(app: App): Promise<void> {
+  const ctx = app.ctx;
+  const { db } = ctx;
+
+  const listGroups = (accountId: string, query: Static<typeof ListUserGroupsQuery>) => {
+    const options = parseListOptions(query, USER_GROUP_SORT, { sortfield: 'Name' });
+    const page = userGroups.list(db, accountId, {
+      ...options,
+      sortColumn: options.sort.column,
+      name: query.name,
+      deleted: parseBoolean(query.deleted, false),
+    });
+    return { options, page };
+  };
+
+  app.get(
+    '/usergroup/get_all',
+    {
+      schema: {
+        tags,
+        summary: 'The paginated list of user groups in the account.',
+        querystring: ListUserGroupsQuery,
+        response: { 200: UserGroupList },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const { options, page } = listGroups(request.principal.accountId, request.query);
+      const { rows, total } = await page;
+      return collection(rows.map(presentUserGroup), total, options);
+    },
+  );
+
+  app.get(
+    '/usergroup/get_all_with_details',
+    {
+      schema: {
+        tags,
+        summary: 'User groups with their members and the projects and shared cloud drives granted to them inlined.',
+        querystring: ListUserGroupsQuery,
+        response: { 200: UserGroupDetailsList },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const { accountId } = request.principal;
+      const { options, page } = listGroups(accountId, request.query);
+      const { rows, total } = await page;
+      return collection(await userGroupDetails(db, accountId, rows), total, options);
+    },
+  );
+
+  app.post(
+    '/usergroup/insert',
+    {
+      schema: {
+        tags,
+        summary: 'Creates a user group in the account.',
+        querystring: Type.Object(TokenQuery),
+        body: InsertUserGroupBody,
+        response: { 200: UserGroup },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const { name, description = '', active = true } = request.body;
+      const row = await userGroups.insert(db, request.principal.accountId, {
+        name: cleanName(name),
+        description,
+        active: active ? 1 : 0,
+      });
+      return presentUserGroup(row);
+    },
+  );
+
+  app.put(
+    '/usergroup/update',
+    {
+      schema: {
+        tags,
+        summary: 'Updates a user group: the fields given are replaced, the others kept.',
+        querystring: Type.Object(TokenQuery),
+        body: UpdateUserGroupBody,
+        response: { 200: UserGroup },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const { id, name, description, active } = request.body;
+      const changes: Record<string, unknown> = {};
+      if (name !== undefined) changes.name = cleanName(name);
+      if (description !== undefined) changes.description = description;
+      if (active !== undefined) changes.active = active ? 1 : 0;
+      const row = await userGroups.update(db, request.principal.accountId, id, changes);
+      if (!row) throw new NotFound('User group', id);
+      return presentUserGroup(row);
+    },
+  );
+
+  app.delete(
+    '/usergroup/delete',
+    {
+      schema: {
+        tags,
+        summary: 'Soft-deletes a user group, with its memberships and the permissions granted to it.',
+        querystring: IdQuery('The user group to delete.'),
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      await deleteUserGroup(db, request.principal.accountId, request.query.id);
+      return reply.code(200).send();
+    },
+  );
+
+  app.post(
+    '/usergroup/restore',
+    {
+      schema: {
+        tags,
+        summary: 'Brings a deleted user group back (its former members and permissions are not restored).',
+        querystring: IdQuery('The deleted user group to restore.'),
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      if (!(await userGroups.restore(db, request.principal.accountId, request.query.id))) {
+        throw new NotFound('Deleted user group', request.query.id);
+      }
+      return reply.code(200).send();
+    },
+  );
+
+  app.get(
+    '/usergroup/get_assigned_users',
+    {
+      schema: {
+        tags,
+        summary: 'The users of a group (deleted users are never listed).',
+        querystring: AssignedUsersQuery,
+        response: { 200: MembershipList },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const { accountId } = request.principal;
+      const { userGroupId } = request.query;
+      const options = parseListOptions(request.query, MEMBERSHIP_SORT, { sortfield: 'User.Username' });
+      const group = await userGroups.find(db, accountId, userGroupId);
+      if (!group) throw new NotFound('User group', userGroupId);
+      const page = await userGroupMembers.listMemberships(
+        db,
+        accountId,
+        { userGroupId },
+        { ...options, sortColumn: options.sort.column, filter: request.query.username },
+      );
+      const members = await users.findUsers(
+        db,
+        accountId,
+        page.rows.map((r) => r.user_id),
+      );
+      return collection(joinMemberships(page.rows, members, [group]), page.total, options);
+    },
+  );
+
+  app.get(
+    '/usergroup/get_assigned_usergroups',
+    {
+      schema: {
+        tags,
+        summary: 'The groups a user belongs to (deleted groups are never listed).',
+        querystring: AssignedUserGroupsQuery,
+        response: { 200: MembershipList },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const { accountId } = request.principal;
+      const { userId } = request.query;
+      const options = parseListOptions(request.query, MEMBERSHIP_SORT, { sortfield: 'UserGroup.Name' });
+      const user = await users.findUser(db, accountId, userId);
+      if (!user) throw new NotFound('User', userId);
+      const page = await userGroupMembers.listMemberships(
+        db,
+        accountId,
+        { userId },
+        { ...options, sortColumn: options.sort.column, filter: request.query.name },
+      );
+      const groups = await userGroups.findMany(
+        db,
+        accountId,
+        page.rows.map((r) => r.user_group_id),
+      );
+      return collection(joinMemberships(page.rows, [user], groups), page.total, options);
+    },
+  );
+
+  app.post(
+    '/usergroup/assign_users',
+    {
+      schema: {
+        tags,
+        summary: 'Adds users to groups, all or nothing; existing memberships are skipped silently.',
+        querystring: Type.Object(TokenQuery),
+        body: AssignUsersBody,
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      await assignUsers(db, request.principal.accountId, request.body);
+      return reply.code(200).send();
+    },
+  );
+
+  app.delete(
+    '/usergroup/unassign_user',
+    {
+      schema: {
+        tags,
+        summary: 'Removes a user from a group, by the id of the UserUserGroup membership record.',
+        querystring: IdQuery('Id of the UserUserGroup record to remove.'),
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      if (!(await userGroupMembers.deleteMembership(db, request.principal.accountId, request.query.id))) {
+        throw new NotFound('User group membership', request.query.id);
+      }
+      return reply.code(200).send();
+    },
+  );
+
+  app.post(
+    '/usergroup/import_users',
+    {
+      schema: {
+        tags,
+        summary: 'Imports users into groups in one transaction; missing groups are created, new users invited.',
+        description:
+          'A username already in the account reuses that user; a username of another account is skipped silently; any other username becomes a Pending user with an invitation. Groups are matched by id, else by name case-insensitively. There is no billing: never 402.',
+        querystring: Type.Object(TokenQuery),
+        body: ImportUsersBody,
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      await importUsers(ctx, request.principal.accountId, request.body);
+      return reply.code(200).send();
+    },
+  );
+}
+
+/** The UserUserGroupDTO items of a page of memberships. */
+function joinMemberships(rows: MembershipRow[], userRows: Parameters<typeof presentUser>[0][], groupRows: UserGroupRow[]) {
+  const userById = new Map(userRows.map((u) => [u.id, u]));
+  const groupById = new Map(groupRows.map((g) => [g.id, g]));
+  return rows.flatMap((row) => {
+    const user = userById.get(row.user_id);
+    const group = groupById.get(row.user_group_id);
+    if (!user || !group) return [];
+    return [{ user: presentUser(user), userGroup: presentUserGroup(group), userUserGroup: presentUserUserGroup(row) }];
+  });
+}
+
+/** Groups with their members and grants, in a fixed number of queries whatever the page size. */
+async function userGroupDetails(db: Db, accountId: string, rows: UserGroupRow[]) {
+  const ids = rows.map((r) => r.id);
+  const memberships = await userGroupMembers.membershipsOf(db, accountId, { userGroupIds: ids });
+  const projectGrants = await subjectPermissions.projectPermissionsOfGroups(db, accountId, ids);
+  const driveGrants = await subjectPermissions.drivePermissionsOfGroups(db, accountId, ids);
+  const userById = new Map(
+    (
+      await users.findUsers(
+        db,
+        accountId,
+        memberships.map((m) => m.user_id),
+      )
+    ).map((u) => [u.id, u]),
+  );
+  const projectById = new Map(
+    (await projects.findMany(db, accountId, [...new Set(projectGrants.map((p) => p.project_id))])).map((p) => [p.id, p]),
+  );
+  const driveById = new Map(
+    (await sharedCloudDrives.findMany(db, accountId, [...new Set(driveGrants.map((d) => d.shared_cloud_drive_id))])).map((d) => [
+      d.id,
+      d,
+    ]),
+  );
+
+  const usersData = groupBy(
+    memberships,
+    (m) => m.user_group_id,
+    (m) => {
+      const user = userById.get(m.user_id);
+      return user && { user: presentUser(user), userUserGroup: presentUserUserGroup(m) };
+    },
+  );
+  const projectsData = groupBy(
+    projectGrants,
+    (p) => p.user_group_id,
+    (p) => {
+      const project = projectById.get(p.project_id);
+      return project && { project: presentProject(project), permission: presentUserGroupProjectPermission(p) };
+    },
+  );
+  const drivesData = groupBy(
+    driveGrants,
+    (d) => d.user_group_id,
+    (d) => {
+      const drive = driveById.get(d.shared_cloud_drive_id);
+      return (
+        drive && { sharedCloudDrive: presentSharedCloudDrive(drive), permission: presentUserGroupSharedCloudDrivePermission(d) }
+      );
+    },
+  );
+  return rows.map((row) => ({
+    ...presentUserGroup(row),
+    projectsData: projectsData.get(row.id) ?? [],
+    usersData: usersData.get(row.id) ?? [],
+    drivesData: drivesData.get(row.id) ?? [],
+  }));
+}

@@ -1,0 +1,272 @@
+import { Type, type Static } from 'typebox';
+import type { App } from '../../app.js';
+import { requireAdmin } from '../../domain/access.js';
+import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resendInvitation } from '../../domain/users.js';
+import { collection, Done, parseBoolean, parseListOptions, TokenQuery } from '../../http/paging.js';
+import type { Db } from '../../store/db.js';
+import { projects, sharedCloudDrives, subjectPermissions, userGroupMembers, userGroups, users } from '../../store/index.js';
+import type { User as UserRow } from '../../store/types.js';
+import { presentProject } from '../projects/present.js';
+import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
+import { presentUserGroup, presentUserUserGroup } from '../usergroups/present.js';
+import { groupBy, presentUser, presentUserProjectPermission, presentUserSharedCloudDrivePermission } from './present.js';
+import {
+  EditUserBody,
+  IdQuery,
+  InsertUserBody,
+  ListUsersQuery,
+  ResendBody,
+  SignupBody,
+  SignupInfo,
+  SignupInfoQuery,
+  User,
+  USER_SORT,
+  UserDetailsList,
+  UserList,
+} from './schema.js';
+
+const tags = ['User'];
+
+export async function userRoutes(app: App): Promise<void> {
+  const ctx = app.ctx;
+  const { db } = ctx;
+
+  const listUsers = (accountId: string, query: Static<typeof ListUsersQuery>) => {
+    const options = parseListOptions(query, USER_SORT, { sortfield: 'CreateDate', descending: true });
+    const status = query.userStatus ?? 7;
+    const userType = query.userType ? query.userType : undefined;
+    return {
+      options,
+      page: users.listUsers(db, accountId, {
+        ...options,
+        sortColumn: options.sort.column,
+        status: status === 0 ? 7 : status,
+        userType,
+        username: query.username,
+        deleted: parseBoolean(query.deleted, false),
+      }),
+    };
+  };
+
+  app.get(
+    '/user/get_all_users',
+    {
+      schema: {
+        tags,
+        summary: "The paginated list of the account's users, newest first by default.",
+        querystring: ListUsersQuery,
+        response: { 200: UserList },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const { options, page } = listUsers(request.principal.accountId, request.query);
+      const { rows, total } = await page;
+      return collection(rows.map(presentUser), total, options);
+    },
+  );
+
+  app.get(
+    '/user/get_all_users_with_details',
+    {
+      schema: {
+        tags,
+        summary: 'Users with their groups and their directly granted projects and shared cloud drives inlined.',
+        description:
+          'Each user carries the Click keys (userGroups, projects, sharedCloudDrives) and the Web API keys (groups, projectsData, drivesData) with the same content.',
+        querystring: ListUsersQuery,
+        response: { 200: UserDetailsList },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const { accountId } = request.principal;
+      const { options, page } = listUsers(accountId, request.query);
+      const { rows, total } = await page;
+      return collection(await userDetails(db, accountId, rows), total, options);
+    },
+  );
+
+  app.post(
+    '/user/insert_user',
+    {
+      schema: {
+        tags,
+        summary: 'Creates a user in Pending status and sends an invitation with a token valid for 7 days.',
+        querystring: Type.Object(TokenQuery),
+        body: InsertUserBody,
+        response: { 200: User },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      const { firstname = '', lastname = '', username, email, userType } = request.body;
+      const user = await inviteUser(ctx, request.principal.accountId, { firstname, lastname, username, email, userType });
+      return presentUser(user);
+    },
+  );
+
+  app.put(
+    '/user/edit_user',
+    {
+      schema: {
+        tags,
+        summary: 'Changes a user: the fields given are replaced, the others kept.',
+        description:
+          "The owner's userType and status cannot change, and only the owner changes the owner's username or email (499 ACCESS). status may be set to 1 Active or 2 Inactive; a pending user activates by accepting the invitation.",
+        querystring: Type.Object(TokenQuery),
+        body: EditUserBody,
+        response: { 200: User },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal);
+      return presentUser(await editUser(db, request.principal, request.body));
+    },
+  );
+
+  app.delete(
+    '/user/delete_user',
+    {
+      schema: {
+        tags,
+        summary: 'Soft-deletes a user, ending its sessions and removing its group memberships and permissions.',
+        description: 'The owner cannot be deleted, nor can callers delete themselves (499 ACCESS).',
+        querystring: IdQuery('The user to delete.'),
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      await deleteUser(db, request.principal, request.query.id);
+      return reply.code(200).send();
+    },
+  );
+
+  app.post(
+    '/user/resend_user_email',
+    {
+      schema: {
+        tags,
+        summary: 'Sends a pending user a new invitation; the previous token stops working.',
+        description:
+          'The body is a User object; its id (or else its username) names the user. A user that is not pending: 499 DEFAULT.',
+        querystring: Type.Object(TokenQuery),
+        body: ResendBody,
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      await resendInvitation(ctx, request.principal.accountId, request.body);
+      return reply.code(200).send();
+    },
+  );
+
+  app.get(
+    '/user/signupinfo',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'The invited user behind an invitation token (no session needed).',
+        description: 'An unknown, expired or used token: 499 TOKEN.',
+        querystring: SignupInfoQuery,
+        response: { 200: SignupInfo },
+      },
+    },
+    async (request) => {
+      const { invitation, user } = await invitationOf(db, request.query.token);
+      return {
+        userId: user.id,
+        accountId: user.account_id,
+        accountName: invitation.account_name,
+        username: user.username,
+        email: user.email,
+        firstname: user.firstname,
+        lastname: user.lastname,
+        userType: user.user_type,
+      };
+    },
+  );
+
+  app.post(
+    '/user/signup',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Accepts an invitation: sets the password (at least 8 characters) and activates the user.',
+        description: 'An unknown, expired or used token: 499 TOKEN. The token works once.',
+        body: SignupBody,
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      await acceptInvitation(db, request.body);
+      return reply.code(200).send();
+    },
+  );
+}
+
+/** Users with their groups and direct grants, in a fixed number of queries whatever the page size. */
+async function userDetails(db: Db, accountId: string, rows: UserRow[]) {
+  const ids = rows.map((r) => r.id);
+  const memberships = await userGroupMembers.membershipsOf(db, accountId, { userIds: ids });
+  const projectGrants = await subjectPermissions.projectPermissionsOfUsers(db, accountId, ids);
+  const driveGrants = await subjectPermissions.drivePermissionsOfUsers(db, accountId, ids);
+  const groupById = new Map(
+    (await userGroups.findMany(db, accountId, [...new Set(memberships.map((m) => m.user_group_id))])).map((g) => [g.id, g]),
+  );
+  const projectById = new Map(
+    (await projects.findMany(db, accountId, [...new Set(projectGrants.map((p) => p.project_id))])).map((p) => [p.id, p]),
+  );
+  const driveById = new Map(
+    (await sharedCloudDrives.findMany(db, accountId, [...new Set(driveGrants.map((d) => d.shared_cloud_drive_id))])).map((d) => [
+      d.id,
+      d,
+    ]),
+  );
+
+  const presented = new Map(rows.map((r) => [r.id, presentUser(r)]));
+  const groupsOf = groupBy(
+    memberships,
+    (m) => m.user_id,
+    (m) => {
+      const group = groupById.get(m.user_group_id);
+      return (
+        group && { user: presented.get(m.user_id)!, userGroup: presentUserGroup(group), userUserGroup: presentUserUserGroup(m) }
+      );
+    },
+  );
+  const projectsOf = groupBy(
+    projectGrants,
+    (p) => p.user_id,
+    (p) => {
+      const project = projectById.get(p.project_id);
+      return project && { project: presentProject(project), permission: presentUserProjectPermission(p) };
+    },
+  );
+  const drivesOf = groupBy(
+    driveGrants,
+    (d) => d.user_id,
+    (d) => {
+      const drive = driveById.get(d.shared_cloud_drive_id);
+      return drive && { sharedCloudDrive: presentSharedCloudDrive(drive), permission: presentUserSharedCloudDrivePermission(d) };
+    },
+  );
+  return rows.map((row) => {
+    const userGroupsOfRow = groupsOf.get(row.id) ?? [];
+    const projectsOfRow = projectsOf.get(row.id) ?? [];
+    const drivesOfRow = drivesOf.get(row.id) ?? [];
+    return {
+      ...presented.get(row.id)!,
+      userGroups: userGroupsOfRow,
+      projects: projectsOfRow,
+      sharedCloudDrives: drivesOfRow,
+      groups: userGroupsOfRow,
+      projectsData: projectsOfRow,
+      drivesData: drivesOfRow,
+    };
+  });
+}

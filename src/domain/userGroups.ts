@@ -1,0 +1,139 @@
+import type { AppContext } from '../context.js';
+import { ApiError, Invalid, NotFound } from '../http/errors.js';
+import type { Db } from '../store/db.js';
+import { subjectPermissions, userGroupMembers, userGroups, users } from '../store/index.js';
+import { nameKey } from '../store/listing.js';
+import { isUniqueViolation } from '../store/records.js';
+import type { User, UserGroup } from '../store/types.js';
+import type { Membership } from '../store/userGroupMembers.js';
+import {
+  checkUserType,
+  duplicateUsername,
+  issueInvitationTokens,
+  pendingUser,
+  sendInvitations,
+  type NewUserInput,
+} from './users.js';
+
+/** Soft-deletes a group with its memberships and the permissions granted to it, in one transaction. */
+export async function deleteUserGroup(db: Db, accountId: string, userGroupId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (!(await userGroups.softDelete(trx, accountId, userGroupId))) throw new NotFound('User group', userGroupId);
+    await userGroupMembers.deleteMembershipsOf(trx, accountId, { userGroupId });
+    await subjectPermissions.deletePermissionsOfGroup(trx, accountId, userGroupId);
+  });
+}
+
+/**
+ * Adds users to groups, all or nothing: every id must name a live record of the account, or nothing is
+ * written and the error lists the ids not found. Pairs that exist already, or repeat, are skipped.
+ */
+export async function assignUsers(db: Db, accountId: string, pairs: readonly Membership[]): Promise<void> {
+  const userIds = [...new Set(pairs.map((p) => p.userId))];
+  const groupIds = [...new Set(pairs.map((p) => p.userGroupId))];
+  await db.transaction().execute(async (trx) => {
+    const knownUsers = new Set((await users.findUsers(trx, accountId, userIds)).map((u) => u.id));
+    const knownGroups = new Set((await userGroups.findMany(trx, accountId, groupIds)).map((g) => g.id));
+    const missing = [
+      ...userIds.filter((id) => !knownUsers.has(id)).map((id) => `User ${id} not found.`),
+      ...groupIds.filter((id) => !knownGroups.has(id)).map((id) => `User group ${id} not found.`),
+    ];
+    if (missing.length > 0) throw new ApiError('NOT_FOUND', missing);
+    const unique = new Map(pairs.map((p) => [`${p.userId}/${p.userGroupId}`, p]));
+    await userGroupMembers.insertMemberships(trx, accountId, [...unique.values()]);
+  });
+}
+
+export interface ImportItem {
+  user: { username: string; email: string; userType: number; firstname?: string; lastname?: string };
+  userGroups?: { id?: string; name: string }[];
+}
+
+export interface ImportResult {
+  /** Users created (pending, invited). */
+  created: number;
+  /** Users of the caller's account that were reused. */
+  reused: number;
+  /** Groups created because no group had their name. */
+  groupsCreated: number;
+}
+
+/**
+ * Imports users into groups in one transaction. A username already in the caller's account reuses that
+ * user; one that belongs to another account is skipped without a word (its groups are not touched);
+ * any other is created Pending and invited. Groups are found by id, else by name case-insensitively,
+ * and created when missing. There is no billing, so never 402.
+ */
+export async function importUsers(ctx: AppContext, accountId: string, items: readonly ImportItem[]): Promise<ImportResult> {
+  const problems: string[] = [];
+  items.forEach((item, i) => {
+    try {
+      checkUserType(item.user.userType, `[${i}].user.userType`);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+    (item.userGroups ?? []).forEach((group, j) => {
+      if (group.name.trim() === '') problems.push(`'[${i}].userGroups[${j}].name' must not be blank.`);
+    });
+  });
+  if (problems.length > 0) throw new Invalid(problems);
+
+  const keyOf = (item: ImportItem) => item.user.username.trim().toLowerCase();
+  let outcome: { result: ImportResult; created: User[]; tokens: Map<string, string> };
+  try {
+    outcome = await ctx.db.transaction().execute(async (trx) => {
+      const existing = new Map((await users.findUsersByUsernameKeys(trx, items.map(keyOf))).map((u) => [u.username_key, u]));
+      const kept = items.filter((item) => {
+        const found = existing.get(keyOf(item));
+        return !found || found.account_id === accountId;
+      });
+
+      const toCreate = new Map<string, NewUserInput>();
+      for (const { user } of kept) {
+        if (existing.has(keyOf({ user })) || toCreate.has(keyOf({ user }))) continue;
+        toCreate.set(keyOf({ user }), { firstname: '', lastname: '', ...user });
+      }
+      const created = await users.insertUsers(
+        trx,
+        [...toCreate.values()].map((input) => pendingUser(accountId, input)),
+      );
+      const tokens = await issueInvitationTokens(trx, created);
+      const userByKey = new Map([...existing.values(), ...created].map((u) => [u.username_key, u]));
+
+      const refs = kept.flatMap((item) => item.userGroups ?? []);
+      const found = await userGroupMembers.findGroupsByNameOrId(
+        trx,
+        accountId,
+        refs.map((r) => nameKey(r.name)),
+        refs.flatMap((r) => (r.id ? [r.id] : [])),
+      );
+      const groupById = new Map(found.map((g) => [g.id, g]));
+      const groupByName = new Map(found.map((g) => [g.name_key, g]));
+      let groupsCreated = 0;
+      const groupOf = async (ref: { id?: string; name: string }): Promise<UserGroup> => {
+        const known = (ref.id ? groupById.get(ref.id) : undefined) ?? groupByName.get(nameKey(ref.name));
+        if (known) return known;
+        const group = await userGroups.insert(trx, accountId, { name: ref.name.trim(), description: '', active: 1 });
+        groupsCreated++;
+        groupByName.set(group.name_key, group);
+        return group;
+      };
+
+      const memberships: Membership[] = [];
+      for (const item of kept) {
+        const user = userByKey.get(keyOf(item))!;
+        for (const ref of item.userGroups ?? []) memberships.push({ userId: user.id, userGroupId: (await groupOf(ref)).id });
+      }
+      const unique = new Map(memberships.map((m) => [`${m.userId}/${m.userGroupId}`, m]));
+      await userGroupMembers.insertMemberships(trx, accountId, [...unique.values()]);
+      const reused = new Set(kept.map(keyOf).filter((k) => existing.has(k))).size;
+      return { result: { created: created.length, reused, groupsCreated }, created, tokens };
+    });
+  } catch (err) {
+    // Another request created one of these usernames meanwhile.
+    if (isUniqueViolation(err)) throw duplicateUsername();
+    throw err;
+  }
+  await sendInvitations(ctx, accountId, outcome.created, outcome.tokens);
+  return outcome.result;
+}
