@@ -1,7 +1,141 @@
+import type { Expression, SqlBool } from 'kysely';
 import type { Principal } from '../context.js';
-import { AccessDenied } from '../http/errors.js';
+import { AccessDenied, NotFound } from '../http/errors.js';
+import type { Db } from '../store/db.js';
+import { access, projects, sharedCloudDrives } from '../store/index.js';
+import type { Via } from '../store/access.js';
+import type { Project, SharedCloudDrive } from '../store/types.js';
+
+/**
+ * Who may see and change what (DECISIONS.md section 4), in one place.
+ *
+ * - Admins (the owner, AccountAdmin and DesktopAdmin users) read and change anything in their account.
+ * - Other users change nothing (499 ACCESS) and read only what they reach:
+ *   a project granted to them or to a group they belong to; a shared cloud drive granted to them, to such
+ *   a group, or assigned to a project they reach. A record they do not reach answers like an unknown one.
+ * - UsersPermission lists: a non-admin may read only the grants of themselves and of the groups they
+ *   belong to; lists about another user or group, or about a project or drive, are 499 ACCESS.
+ */
 
 /** Changes to the account's projects, drives, users and groups are for admins (DECISIONS.md section 4). */
 export function requireAdmin(principal: Principal): void {
   if (!principal.admin) throw new AccessDenied('Only an account admin may do this.');
+}
+
+export type Readable = 'projects' | 'shared_cloud_drives';
+
+/**
+ * The restriction to put on a query over projects (or drives) so that it returns only what the caller may
+ * read, given the query's id column; undefined for an admin, who reads everything in the account.
+ */
+export function readableScope(
+  db: Db,
+  principal: Principal,
+  of: Readable,
+): ((idColumn: string) => Expression<SqlBool>) | undefined {
+  if (principal.admin) return undefined;
+  return (idColumn) => access.reachableWhere(db, principal.accountId, principal.userId, of, idColumn);
+}
+
+/** A test telling which of `ids` the caller may read: one query whatever the count (none for an admin). */
+export async function readableAmong(
+  db: Db,
+  principal: Principal,
+  of: Readable,
+  ids: readonly string[],
+): Promise<(id: string) => boolean> {
+  if (principal.admin) return () => true;
+  const reachable = await access.reachableAmong(db, principal.accountId, principal.userId, of, ids);
+  return (id) => reachable.has(id);
+}
+
+/** The live project, if the caller may read it; NOT_FOUND otherwise, exactly as for an unknown id. */
+export async function requireReadableProject(db: Db, principal: Principal, projectId: string): Promise<Project> {
+  const project = await projects.find(db, principal.accountId, projectId);
+  if (!project || !(await readableAmong(db, principal, 'projects', [projectId]))(projectId)) {
+    throw new NotFound('Project', projectId);
+  }
+  return project;
+}
+
+/** The live drive, if the caller may read it; NOT_FOUND otherwise, exactly as for an unknown id. */
+export async function requireReadableSharedCloudDrive(db: Db, principal: Principal, driveId: string): Promise<SharedCloudDrive> {
+  const drive = await sharedCloudDrives.find(db, principal.accountId, driveId);
+  if (!drive || !(await readableAmong(db, principal, 'shared_cloud_drives', [driveId]))(driveId)) {
+    throw new NotFound('Shared cloud drive', driveId);
+  }
+  return drive;
+}
+
+/** What a UsersPermission list is about. */
+export type GrantListSubject =
+  { userId: string } | { userGroupId: string } | { projectId: string } | { sharedCloudDriveId: string };
+
+/**
+ * A non-admin may read the grants of themselves and of the groups they belong to; anything else is ACCESS,
+ * decided before existence so that the answer reveals nothing about other records.
+ */
+export async function requireGrantListReader(db: Db, principal: Principal, about: GrantListSubject): Promise<void> {
+  if (principal.admin) return;
+  if ('userId' in about && about.userId === principal.userId) return;
+  if ('userGroupId' in about && (await access.isMemberOf(db, principal.accountId, principal.userId, about.userGroupId))) return;
+  throw new AccessDenied('Only an account admin may list the permissions of other users, groups, projects or drives.');
+}
+
+export const PermissionType = { Read: 1, ReadWrite: 2 } as const;
+
+export interface AccessPath {
+  via: Via;
+  userGroup?: { id: string; name: string };
+  project?: { id: string; name: string };
+  permissionType: number;
+}
+
+export interface EffectiveAccess {
+  sharedCloudDrive: SharedCloudDrive;
+  /** The strongest permission among the paths. */
+  permissionType: number;
+  paths: AccessPath[];
+}
+
+const VIA_ORDER: Record<Via, number> = { direct: 0, group: 1, project: 2, groupProject: 3 };
+
+/**
+ * Every live drive the caller reaches (whatever their role: this is what is assigned to them), once, with
+ * the strongest permission among the paths and the paths themselves; sorted by drive name. Two queries.
+ */
+export async function effectiveSharedCloudDrives(db: Db, principal: Principal): Promise<EffectiveAccess[]> {
+  const paths = await access.drivePaths(db, principal.accountId, principal.userId);
+  const drives = await sharedCloudDrives.findMany(db, principal.accountId, [
+    ...new Set(paths.map((p) => p.shared_cloud_drive_id)),
+  ]);
+  const byDrive = new Map<string, EffectiveAccess>(
+    drives.map((d) => [d.id, { sharedCloudDrive: d, permissionType: 0, paths: [] }]),
+  );
+  for (const p of paths) {
+    const item = byDrive.get(p.shared_cloud_drive_id);
+    if (!item) continue;
+    const permissionType = Number(p.permission_type);
+    item.permissionType = Math.max(item.permissionType, permissionType);
+    item.paths.push({
+      via: p.via,
+      ...(p.user_group_id ? { userGroup: { id: p.user_group_id, name: p.user_group_name ?? '' } } : {}),
+      ...(p.project_id ? { project: { id: p.project_id, name: p.project_name ?? '' } } : {}),
+      permissionType,
+    });
+  }
+  const items = [...byDrive.values()];
+  for (const item of items) {
+    item.paths.sort(
+      (a, b) =>
+        VIA_ORDER[a.via] - VIA_ORDER[b.via] ||
+        (a.userGroup?.name ?? '').localeCompare(b.userGroup?.name ?? '') ||
+        (a.project?.name ?? '').localeCompare(b.project?.name ?? ''),
+    );
+  }
+  return items.sort(
+    (a, b) =>
+      a.sharedCloudDrive.name_key.localeCompare(b.sharedCloudDrive.name_key) ||
+      a.sharedCloudDrive.id.localeCompare(b.sharedCloudDrive.id),
+  );
 }

@@ -1,0 +1,199 @@
+import type { App } from '../../app.js';
+import { requireAdmin, requireGrantListReader, type GrantListSubject } from '../../domain/access.js';
+import { changePermissions, grantPermissions, revokePermission } from '../../domain/permissions.js';
+import { Invalid, NotFound } from '../../http/errors.js';
+import { collection, Done, parseListOptions } from '../../http/paging.js';
+import { grants } from '../../store/index.js';
+import type { Grant, RecordTable } from '../../store/grants.js';
+import type { Project, SharedCloudDrive, User, UserGroup } from '../../store/types.js';
+import { presentProject } from '../projects/present.js';
+import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
+import { presentPermission, presentUser, presentUserGroup } from './present.js';
+import {
+  changeBody,
+  grantBody,
+  IdQuery,
+  kindDefinitions,
+  listDefinitions,
+  listOf,
+  listQuery,
+  sortFieldsOf,
+  type KindDefinition,
+  type ListDefinition,
+} from './schema.js';
+
+const tags = ['UsersPermission'];
+
+const labels: Record<RecordTable, string> = {
+  users: 'User',
+  user_groups: 'User group',
+  projects: 'Project',
+  shared_cloud_drives: 'Shared cloud drive',
+};
+
+/** Any record a grant links, presented in its documented shape. */
+function presentRecord(table: RecordTable, row: unknown) {
+  switch (table) {
+    case 'users':
+      return presentUser(row as User);
+    case 'user_groups':
+      return presentUserGroup(row as UserGroup);
+    case 'projects':
+      return presentProject(row as Project);
+    case 'shared_cloud_drives':
+      return presentSharedCloudDrive(row as SharedCloudDrive);
+  }
+}
+
+/** The UsersPermission controller: `/userspermission/<action>`, twenty endpoints in four groups of five. */
+export async function usersPermissionRoutes(app: App): Promise<void> {
+  for (const definition of kindDefinitions) registerWrites(app, definition);
+  for (const definition of listDefinitions) {
+    registerList(
+      app,
+      definition,
+      kindDefinitions.find((k) => k.kind === definition.kind)!,
+    );
+  }
+}
+
+function registerWrites(app: App, definition: KindDefinition): void {
+  const { db } = app.ctx;
+  const url = `/userspermission/${definition.action}`;
+  const { kind, subjectField, targetField } = definition;
+
+  app.post(
+    url,
+    {
+      schema: {
+        tags,
+        operationId: `userspermission_${definition.action}_add`,
+        summary: `Grants permissions (${definition.title}), all or nothing; a pair that has a grant already keeps it.`,
+        body: grantBody(definition),
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      const items = request.body as Record<string, string | number>[];
+      await grantPermissions(
+        db,
+        request.principal.accountId,
+        kind,
+        items.map((item) => ({
+          subjectId: item[subjectField] as string,
+          targetId: item[targetField] as string,
+          permissionType: item.permissionType as number,
+        })),
+      );
+      return reply.code(200).send();
+    },
+  );
+
+  app.put(
+    url,
+    {
+      schema: {
+        tags,
+        operationId: `userspermission_${definition.action}_edit`,
+        summary: `Changes the permission type of existing permissions (${definition.title}), all or nothing.`,
+        body: changeBody(definition),
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      const items = request.body as { id: string; permissionType: number }[];
+      await changePermissions(
+        db,
+        request.principal.accountId,
+        kind,
+        items.map((item) => ({ id: item.id, permissionType: item.permissionType })),
+      );
+      return reply.code(200).send();
+    },
+  );
+
+  app.delete(
+    url,
+    {
+      schema: {
+        tags,
+        operationId: `userspermission_${definition.action}_delete`,
+        summary: `Removes a permission (${definition.title}) by the id of its record.`,
+        querystring: IdQuery,
+        response: Done,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal);
+      await revokePermission(db, request.principal.accountId, kind, request.query.id);
+      return reply.code(200).send();
+    },
+  );
+}
+
+function registerList(app: App, list: ListDefinition, definition: KindDefinition): void {
+  const { db } = app.ctx;
+  const info = grants.grantKinds[list.kind];
+  const sortFields = sortFieldsOf(definition, info.table);
+  const [parentTable, otherTable] =
+    list.side === 'subject' ? [info.subjectTable, info.targetTable] : [info.targetTable, info.subjectTable];
+
+  app.get(
+    `/userspermission/${list.action}`,
+    { schema: { tags, summary: list.summary, querystring: listQuery(list), response: { 200: listOf(definition) } } },
+    async (request) => {
+      const query = request.query as Record<string, string | undefined> & Parameters<typeof parseListOptions>[0];
+      const options = parseListOptions(query, sortFields, { sortfield: list.defaultSort });
+      const parentId = query[list.param] ?? (list.param === 'sharedCloudDrive' ? query.sharedCloudDriveId : undefined);
+      if (!parentId) throw new Invalid(`'${list.param}' is required.`);
+      const { principal } = request;
+      await requireGrantListReader(db, principal, aboutOf(list, parentId));
+
+      const [parent] = await grants.liveRecords(db, principal.accountId, parentTable, [parentId]);
+      if (!parent) throw new NotFound(labels[parentTable], parentId);
+      const page = await grants.listGrants(
+        db,
+        principal.accountId,
+        list.kind,
+        { side: list.side, id: parentId },
+        { ...options, sortColumn: options.sort.column, filter: query[list.filter] },
+      );
+      const others = await grants.liveRecords(
+        db,
+        principal.accountId,
+        otherTable,
+        page.rows.map((g) => (list.side === 'subject' ? g.target_id : g.subject_id)),
+      );
+      const otherById = new Map(others.map((r) => [r.id, r]));
+      const items = page.rows.flatMap((grant: Grant) => {
+        const other = otherById.get(list.side === 'subject' ? grant.target_id : grant.subject_id);
+        if (!other) return [];
+        const [subject, target] = list.side === 'subject' ? [parent, other] : [other, parent];
+        const presentedTarget = presentRecord(info.targetTable, target);
+        return [
+          {
+            [definition.subjectKey]: presentRecord(info.subjectTable, subject),
+            ...Object.fromEntries(definition.targetKeys.map((key) => [key, presentedTarget])),
+            permission: presentPermission(list.kind, grant),
+          },
+        ];
+      });
+      return collection(items, page.total, options);
+    },
+  );
+}
+
+function aboutOf(list: ListDefinition, id: string): GrantListSubject {
+  switch (list.param) {
+    case 'userId':
+      return { userId: id };
+    case 'userGroupId':
+      return { userGroupId: id };
+    case 'projectId':
+      return { projectId: id };
+    default:
+      return { sharedCloudDriveId: id };
+  }
+}
