@@ -1,0 +1,622 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { Secret, TOTP } from 'otpauth';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { createUser } from './factories.js';
+import { createAccount, startTestServer, type TestServer } from './helpers.js';
+
+/**
+ * The web console at `/`: served with a strict CSP and kept out of the API's 404/405 rules, then driven in
+ * Debian's Chromium through playwright-core (never a downloaded browser). Screenshots go to test-output/console/.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.resolve(import.meta.dirname, '..', 'test-output', 'console');
+const WEB_DIR = path.resolve(import.meta.dirname, '..', 'src', 'web');
+const skipBrowser =
+  !fs.existsSync(CHROMIUM) && !process.env.CI
+    ? `console browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium); they always run in CI`
+    : false;
+
+let server: TestServer;
+
+before(async () => {
+  server = await startTestServer();
+});
+after(() => server?.close());
+
+describe('serving the console', () => {
+  test('GET / answers the page without a token, with a strict Content-Security-Policy', async () => {
+    const res = await fetch(`${server.url}/`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.match(csp, /style-src 'self'(;|$)/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    const html = await res.text();
+    assert.match(html, /<script type="module" src="\/app\.js"><\/script>/);
+  });
+
+  test('serves the scripts and styles with their types', async () => {
+    for (const [file, type] of [
+      ['/app.js', /javascript/],
+      ['/api.js', /javascript/],
+      ['/app.css', /^text\/css/],
+      ['/favicon.svg', /^image\/svg\+xml/],
+    ] as const) {
+      const res = await fetch(`${server.url}${file}`);
+      assert.equal(res.status, 200, file);
+      assert.match(res.headers.get('content-type') ?? '', type, file);
+      assert.ok(res.headers.get('content-security-policy'), file);
+    }
+  });
+
+  test('the files load nothing from another origin and hold no inline script or style', () => {
+    for (const file of fs.readdirSync(WEB_DIR)) {
+      const text = fs.readFileSync(path.join(WEB_DIR, file), 'utf8');
+      assert.doesNotMatch(text, /https?:\/\/(?!www\.w3\.org\/2000\/svg)/, `${file} names a URL on another origin`);
+      assert.doesNotMatch(text, /@import|url\(\s*['"]?(https?:)?\/\//, `${file} imports a remote resource`);
+      if (file.endsWith('.html')) {
+        assert.doesNotMatch(text, /<script(?![^>]*\bsrc=)[^>]*>/, 'inline <script>');
+        assert.doesNotMatch(text, /<style|\sstyle=|\son[a-z]+=/i, 'inline style or event handler');
+      }
+    }
+  });
+
+  test('unknown paths and wrong methods still get the API answers', async () => {
+    const unknown = await fetch(`${server.url}/no-such-page.html`);
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.headers.get('error-code'), 'NOT_FOUND');
+    const post = await fetch(`${server.url}/`, { method: 'POST' });
+    assert.equal(post.status, 405);
+    assert.equal(post.headers.get('allow'), 'GET');
+  });
+
+  test('the console routes stay out of the OpenAPI document', async () => {
+    const res = await fetch(`${server.url}/openapi.json`);
+    if (res.status !== 200) return; // the document is served by another part of the agent
+    const doc = (await res.json()) as { paths: Record<string, unknown> };
+    for (const route of ['/', '/app.js', '/app.css', '/index.html']) assert.ok(!(route in doc.paths), route);
+  });
+});
+
+describe('the console in Chromium', { skip: skipBrowser }, () => {
+  let browser: Browser;
+  const open = new Set<BrowserContext>();
+  /** Per test: the URLs the page requested and navigated to, problems seen, and the tokens it held. */
+  let seen: { requests: string[]; navigations: string[]; problems: string[]; tokens: Set<string> };
+
+  before(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  after(() => browser?.close());
+
+  afterEach(async () => {
+    for (const context of open) await context.close();
+    open.clear();
+    // Every request stayed on the agent, and no URL ever carried the token.
+    const foreign = seen.requests.filter((url) => !/^(http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/|data:|blob:|about:)/.test(url));
+    assert.deepEqual(foreign, [], 'requests to another host');
+    for (const token of seen.tokens) {
+      for (const url of [...seen.requests, ...seen.navigations]) assert.ok(!url.includes(token), `token in URL ${url}`);
+    }
+    for (const url of seen.requests) assert.doesNotMatch(url, /[?&](token|jwtToken)=/i, url);
+    assert.deepEqual(seen.problems, [], 'page errors or CSP violations');
+  });
+
+  async function newPage(): Promise<Page> {
+    seen = { requests: [], navigations: [], problems: [], tokens: new Set() };
+    // A fresh context: its own (empty) sessionStorage, like a new browser tab.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB', timezoneId: 'UTC' });
+    open.add(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('request', (request) => seen.requests.push(request.url()));
+    page.on('framenavigated', (frame) => seen.navigations.push(frame.url()));
+    page.on('pageerror', (error) => seen.problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) seen.problems.push(message.text());
+    });
+    return page;
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const tokenIn = (page: Page) => page.evaluate(() => sessionStorage.getItem('clickd.token'));
+  const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name });
+  const rowNames = (table: Locator) => table.locator('tbody tr th').allTextContents();
+  const navLink = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+  const projectsTable = (page: Page) => page.getByRole('table', { name: /^Projects/ });
+  const isFocused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
+
+  async function signIn(page: Page, account: { email: string; password: string }, screenshot?: string): Promise<void> {
+    await page.goto(`${server.url}/`);
+    await heading(page, 'Sign in to clickd').waitFor();
+    assert.ok(await isFocused(page.getByLabel('Email')), 'focus starts in the Email field');
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel('Password').fill(account.password);
+    if (screenshot) await shot(page, screenshot);
+    await page.getByLabel('Password').press('Enter'); // Enter submits
+    await heading(page, 'Projects').waitFor();
+    const token = await tokenIn(page);
+    assert.ok(token, 'the token is kept in sessionStorage');
+    seen.tokens.add(token);
+    assert.ok(!page.url().includes(token));
+  }
+
+  /** Waits until the table's live total reads `text` (the list has loaded). */
+  const waitForTotal = (page: Page, text: string | RegExp) =>
+    page.locator('.total-label').first().filter({ hasText: text }).waitFor();
+
+  test('signs in, creates a project and a drive, assigns the drive and sees it listed, then unassigns it', async () => {
+    const account = await createAccount(server, 'Console One');
+    const page = await newPage();
+    await signIn(page, account, '01-sign-in');
+    await waitForTotal(page, '0 projects');
+    assert.equal(await page.locator('#who').textContent(), 'Signed in as Console One');
+
+    // Create a project through the dialog: focus moves into it, Enter submits, focus comes back.
+    const newProject = page.getByRole('button', { name: 'New project' });
+    await newProject.click();
+    const dialog = page.getByRole('dialog', { name: 'New project' });
+    await dialog.waitFor();
+    assert.ok(await isFocused(dialog.getByLabel('Name')), 'focus moves into the dialog');
+    await dialog.getByLabel('Name').fill('Campaign 2026');
+    await dialog.getByLabel('Description').fill('Q1 creative campaign');
+    await dialog.getByLabel('Name').press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await waitForTotal(page, '1 project');
+    assert.deepEqual(await rowNames(projectsTable(page)), ['Campaign 2026']);
+    assert.ok(await isFocused(newProject), 'focus returns to the button that opened the dialog');
+    await page.getByRole('status').filter({ hasText: 'Project “Campaign 2026” created.' }).waitFor({ state: 'attached' });
+    const stored = await account.client.get('/projects/get_all');
+    assert.equal(stored.body.total, 1);
+    assert.equal(stored.body.data[0].description, 'Q1 creative campaign');
+    await shot(page, '02-projects');
+
+    // Create a drive with its fields.
+    await navLink(page, 'Drives').click();
+    await heading(page, 'Drives').waitFor();
+    await waitForTotal(page, '0 drives');
+    await page.getByRole('button', { name: 'New drive' }).click();
+    const driveDialog = page.getByRole('dialog', { name: 'New drive' });
+    await driveDialog.getByLabel('Name').fill('Media drive');
+    await driveDialog.getByLabel('Bucket').fill('media-bucket');
+    await driveDialog.getByLabel('Prefix', { exact: true }).fill('team/');
+    await driveDialog.getByLabel('Sync type').selectOption({ label: 'Mirror (full local copy)' });
+    await driveDialog.getByLabel('Encrypt the local cache').check();
+    await shot(page, '03-new-drive-dialog');
+    await driveDialog.getByRole('button', { name: 'Create drive' }).click();
+    await driveDialog.waitFor({ state: 'detached' });
+    await waitForTotal(page, '1 drive');
+    const driveRow = page.getByRole('row', { name: /Media drive/ });
+    assert.match((await driveRow.textContent()) ?? '', /media-bucket.*team\/.*Virtual drive.*Mirror.*Yes/);
+    const drives = await account.client.get('/sharedclouddrive/get_all');
+    assert.equal(drives.body.total, 1);
+    assert.equal(drives.body.data[0].syncType, 2);
+    assert.equal(drives.body.data[0].localCacheEncrypted, true);
+    assert.equal(drives.body.data[0].prefix, 'team/');
+    await shot(page, '04-drives');
+
+    // Assign the drive on the project's page and see it listed there and on the drive's page.
+    await navLink(page, 'Projects').click();
+    await page.getByRole('link', { name: 'Campaign 2026' }).click();
+    await heading(page, 'Campaign 2026').waitFor();
+    const assigned = page.getByRole('table', { name: /^Drives assigned to Campaign 2026/ });
+    await waitForTotal(page, '0 assigned drives');
+    await page.getByLabel('Drive to assign').selectOption({ label: 'Media drive (media-bucket)' });
+    await page.getByRole('button', { name: 'Assign drive' }).click();
+    await assigned.getByRole('row', { name: /Media drive/ }).waitFor();
+    assert.deepEqual(await rowNames(assigned), ['Media drive']);
+    const assignments = await account.client.get('/projects/get_assigned_sharedclouddrives', {
+      projectId: stored.body.data[0].id,
+    });
+    assert.equal(assignments.body.total, 1);
+    assert.equal(await page.getByLabel('Drive to assign').isDisabled(), true, 'no other drive left to assign');
+    await page.getByRole('heading', { name: 'Who can reach this project' }).waitFor();
+    await shot(page, '05-project-page');
+
+    await assigned.getByRole('link', { name: 'Media drive' }).click();
+    await heading(page, 'Media drive').waitFor();
+    const projectsOfDrive = page.getByRole('table', { name: /^Projects Media drive is assigned to/ });
+    await projectsOfDrive.getByRole('row', { name: /Campaign 2026/ }).waitFor();
+    await page.getByRole('heading', { name: 'Who can reach this drive' }).waitFor();
+    await shot(page, '06-drive-page');
+
+    // Unassign it again from the project's page.
+    await page.goBack();
+    await heading(page, 'Campaign 2026').waitFor();
+    await page.getByRole('button', { name: 'Unassign Media drive' }).click();
+    await page.locator('p.empty', { hasText: 'No assigned drives.' }).waitFor();
+    const after = await account.client.get('/projects/get_assigned_sharedclouddrives', { projectId: stored.body.data[0].id });
+    assert.equal(after.body.total, 0);
+  });
+
+  test('sorts by clicking the column headers and filters by name', async () => {
+    const account = await createAccount(server, 'Console Sort');
+    const projects = [
+      { name: 'bravo', description: 'c second', active: true },
+      { name: 'Delta', description: 'a fourth', active: false },
+      { name: 'Alpha', description: 'd first', active: true },
+      { name: 'Charlie', description: 'b third', active: true },
+    ];
+    for (const project of projects) {
+      assert.equal((await account.client.post('/projects/insert', project)).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 5)); // distinct creation times
+    }
+    const page = await newPage();
+    await signIn(page, account);
+    const table = projectsTable(page);
+    await waitForTotal(page, '4 projects');
+    const th = (name: string) => table.getByRole('columnheader', { name });
+    const sortBy = (name: string) => th(name).getByRole('button');
+
+    assert.deepEqual(await rowNames(table), ['Alpha', 'bravo', 'Charlie', 'Delta']);
+    assert.equal(await th('Name').getAttribute('aria-sort'), 'ascending');
+
+    // By keyboard: the sort buttons are reachable and Enter toggles the direction; focus stays on the button.
+    await sortBy('Name').focus();
+    await page.keyboard.press('Enter');
+    await table.locator('th[aria-sort="descending"]').waitFor();
+    await page.waitForFunction(() => document.querySelector('table.data tbody tr th')?.textContent === 'Delta');
+    assert.deepEqual(await rowNames(table), ['Delta', 'Charlie', 'bravo', 'Alpha']);
+    assert.ok(await isFocused(sortBy('Name')), 'focus stays on the sort button');
+    assert.match((await table.locator('caption').textContent()) ?? '', /sorted by Name descending/);
+
+    const sorted = async (column: string, expected: string[]) => {
+      await sortBy(column).click();
+      await page.waitForFunction(
+        (first) => document.querySelector('table.data:not([aria-busy]) tbody tr th')?.textContent === first,
+        expected[0],
+      );
+      assert.deepEqual(await rowNames(table), expected, `sorted by ${column}`);
+      assert.equal(await th(column).getAttribute('aria-sort'), 'ascending');
+      assert.equal(await th('Name').getAttribute('aria-sort'), column === 'Name' ? 'ascending' : null);
+    };
+    await sorted('Description', ['Delta', 'Charlie', 'bravo', 'Alpha']);
+    await sortBy('Active').click();
+    await table.locator('th[aria-sort="ascending"]', { hasText: 'Active' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('table.data:not([aria-busy]) tbody tr th')?.textContent === 'Delta');
+    const byActive = await rowNames(table);
+    assert.equal(byActive[0], 'Delta', 'the inactive project first');
+    assert.deepEqual(byActive.slice(1).sort(), ['Alpha', 'Charlie', 'bravo']);
+    await sorted('Created', ['bravo', 'Delta', 'Alpha', 'Charlie']);
+    await shot(page, '07-sorted-by-created');
+
+    // The name filter (case-insensitive substring), applied after a pause in typing.
+    await sortBy('Name').click();
+    await page.getByLabel('Filter by name').pressSequentially('HA', { delay: 20 });
+    await waitForTotal(page, '2 projects matching “HA”');
+    assert.deepEqual(await rowNames(table), ['Alpha', 'Charlie']);
+    await shot(page, '08-filtered');
+    await page.getByLabel('Filter by name').fill('nothing like it');
+    await page.locator('p.empty', { hasText: 'No projects matching “nothing like it”.' }).waitFor();
+    await page.getByLabel('Filter by name').fill('');
+    await waitForTotal(page, /^4 projects$/);
+  });
+
+  test('pages through 60 projects', async () => {
+    const account = await createAccount(server, 'Console Paging');
+    const names = Array.from({ length: 60 }, (_, i) => `Project ${String(i + 1).padStart(2, '0')}`);
+    await Promise.all(names.map((name) => account.client.post('/projects/insert', { name })));
+    const page = await newPage();
+    await signIn(page, account);
+    const table = projectsTable(page);
+    const pager = page.getByRole('navigation', { name: 'Pages of projects' });
+    await waitForTotal(page, '60 projects');
+    await pager.getByText('Page 1 of 3').waitFor();
+    let rows = await rowNames(table);
+    assert.equal(rows.length, 25);
+    assert.equal(rows[0], 'Project 01');
+    assert.equal(await pager.getByRole('button', { name: 'Previous' }).isDisabled(), true);
+
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await pager.getByText('Page 2 of 3').waitFor();
+    await page.waitForFunction(() => document.querySelector('table.data tbody tr th')?.textContent === 'Project 26');
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await pager.getByText('Page 3 of 3').waitFor();
+    await page.waitForFunction(() => document.querySelector('table.data tbody tr th')?.textContent === 'Project 51');
+    rows = await rowNames(table);
+    assert.deepEqual(rows, names.slice(50));
+    assert.equal(await pager.getByRole('button', { name: 'Next' }).isDisabled(), true);
+    assert.ok(await isFocused(pager.getByRole('button', { name: 'Previous' })), 'focus moves to Previous when Next is disabled');
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Showing 51 to 60 of 60 projects, page 3 of 3.' })
+      .waitFor({ state: 'attached' });
+    await shot(page, '09-page-3-of-3');
+
+    await pager.getByRole('button', { name: 'Previous' }).click();
+    await pager.getByText('Page 2 of 3').waitFor();
+    await pager.getByLabel('Rows per page').selectOption('50');
+    await pager.getByText('Page 1 of 2').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length === 50);
+    assert.deepEqual(await rowNames(table), names.slice(0, 50));
+  });
+
+  test('shows API errors in plain words and keeps the dialog open; Escape closes it', async () => {
+    const account = await createAccount(server, 'Console Errors');
+    await account.client.post('/projects/insert', { name: 'Campaign 2026' });
+    const page = await newPage();
+    await signIn(page, account);
+    await waitForTotal(page, '1 project');
+    const newProject = page.getByRole('button', { name: 'New project' });
+    await newProject.click();
+    const dialog = page.getByRole('dialog', { name: 'New project' });
+    await dialog.getByLabel('Name').fill('campaign 2026');
+    await dialog.getByRole('button', { name: 'Create project' }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.filter({ hasText: 'A project with the same name already exists.' }).waitFor();
+    assert.equal(await dialog.getByLabel('Name').getAttribute('aria-invalid'), 'true');
+    assert.ok(await isFocused(dialog.getByLabel('Name')), 'focus goes to the field in error');
+    await shot(page, '10-duplicate-name');
+
+    // A blank name: the API's message, with the field's label instead of its JSON name.
+    await dialog.getByLabel('Name').fill('   ');
+    await dialog.getByRole('button', { name: 'Create project' }).click();
+    await alert.filter({ hasText: 'Name must not be blank.' }).waitFor();
+
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.ok(await isFocused(newProject), 'focus returns to the opener after Escape');
+    assert.equal((await account.client.get('/projects/get_all')).body.total, 1);
+
+    // The same message when a rename collides.
+    await account.client.post('/projects/insert', { name: 'Other' });
+    await page.reload(); // the session survives a reload (sessionStorage)
+    await waitForTotal(page, '2 projects');
+    await page.getByRole('button', { name: 'Edit Other' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit project “Other”' });
+    await edit.getByLabel('Name').fill('CAMPAIGN 2026');
+    await edit.getByLabel('Name').press('Enter');
+    await edit.getByRole('alert').filter({ hasText: 'A project with the same name already exists.' }).waitFor();
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+    await edit.waitFor({ state: 'detached' });
+    assert.ok(await isFocused(page.getByRole('button', { name: 'Edit Other' })));
+  });
+
+  test('deletes a project and restores it from the deleted projects', async () => {
+    const account = await createAccount(server, 'Console Delete');
+    const created = await account.client.post('/projects/insert', { name: 'Old project', description: 'to delete' });
+    const page = await newPage();
+    await signIn(page, account);
+    await waitForTotal(page, '1 project');
+
+    await page.getByRole('button', { name: 'Delete Old project' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete project “Old project”?' });
+    await confirm.waitFor();
+    assert.ok(await isFocused(confirm.getByRole('button', { name: 'Cancel' })), 'the safe choice has the focus');
+    await shot(page, '11-confirm-delete');
+    await confirm.getByRole('button', { name: 'Delete project' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await waitForTotal(page, '0 projects');
+    const deleted = await account.client.get('/projects/get_all', { deleted: true });
+    assert.deepEqual(
+      deleted.body.data.map((p: { id: string }) => p.id),
+      [created.body.id],
+    );
+
+    await page.getByRole('checkbox', { name: 'Show deleted' }).check();
+    await waitForTotal(page, '1 deleted project');
+    await shot(page, '12-deleted-projects');
+    await page.getByRole('button', { name: 'Restore Old project' }).click();
+    await waitForTotal(page, '0 deleted projects');
+    await page.getByRole('checkbox', { name: 'Show deleted' }).uncheck();
+    await waitForTotal(page, '1 project');
+    assert.deepEqual(await rowNames(projectsTable(page)), ['Old project']);
+    assert.equal((await account.client.get('/projects/get_all')).body.data[0].deleted, false);
+  });
+
+  test('a rejected session sends you back to sign-in with a message', async () => {
+    const account = await createAccount(server, 'Console Expired');
+    const page = await newPage();
+    await signIn(page, account);
+    await waitForTotal(page, '0 projects');
+    const token = await tokenIn(page);
+    // The session ends elsewhere (another tab signs out, or it expires).
+    assert.equal((await account.client.post('/authentication/logout', { jwtToken: token })).status, 200);
+    // click, not check(): the checkbox is gone once the 401 has replaced the page.
+    await page.getByRole('checkbox', { name: 'Show deleted' }).click();
+    await heading(page, 'Sign in to clickd').waitFor();
+    await page.locator('#main').getByText('Your session has ended. Sign in again to continue.').waitFor();
+    assert.equal(await tokenIn(page), null, 'the dead token is forgotten');
+    assert.equal(await page.getByRole('navigation', { name: 'Main' }).isVisible(), false);
+    await shot(page, '13-session-ended');
+  });
+
+  test('signs out: the session ends on the agent and the page forgets the token', async () => {
+    const account = await createAccount(server, 'Console Out');
+    const page = await newPage();
+    await signIn(page, account);
+    const token = (await tokenIn(page))!;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading(page, 'Sign in to clickd').waitFor();
+    await page.locator('#main').getByText('You have signed out.').waitFor();
+    assert.equal(await tokenIn(page), null);
+    const res = await fetch(`${server.url}/authentication/user`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 401, 'the token no longer works');
+    await page.reload();
+    await heading(page, 'Sign in to clickd').waitFor();
+  });
+
+  test('a wrong password is said plainly and the form stays', async () => {
+    const account = await createAccount(server, 'Console Wrong');
+    const page = await newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The username or password is not correct.' }).waitFor();
+    assert.ok(await isFocused(page.getByLabel('Password')));
+    await shot(page, '14-wrong-password');
+  });
+
+  test('the drives page edits, deletes and restores a drive', async () => {
+    const account = await createAccount(server, 'Console Drives');
+    await account.client.post('/sharedclouddrive/insert', { name: 'Archive', storageName: 'archive-bucket' });
+    const page = await newPage();
+    await signIn(page, account);
+    await navLink(page, 'Drives').click();
+    await waitForTotal(page, '1 drive');
+    await page.getByRole('button', { name: 'Edit Archive' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit drive “Archive”' });
+    assert.equal(await edit.getByLabel('Bucket').inputValue(), 'archive-bucket');
+    await edit.getByLabel('Objects per folder').fill('500');
+    await edit.getByLabel('Active').uncheck();
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.waitFor({ state: 'detached' });
+    const stored = (await account.client.get('/sharedclouddrive/get_all')).body.data[0];
+    assert.equal(stored.objectsPerFolder, 500);
+    assert.equal(stored.active, false);
+    assert.equal(stored.storageName, 'archive-bucket');
+
+    await page.getByRole('button', { name: 'Delete Archive' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete drive' }).click();
+    await waitForTotal(page, '0 drives');
+    await page.getByRole('checkbox', { name: 'Show deleted' }).check();
+    await page.getByRole('button', { name: 'Restore Archive' }).click();
+    await waitForTotal(page, '0 deleted drives');
+    assert.equal((await account.client.get('/sharedclouddrive/get_all')).body.total, 1);
+  });
+
+  test('answers the MFA challenge with a code field', async () => {
+    const account = await createAccount(server, 'Console Mfa');
+    const secret = (await account.client.post('/user/generate_mfa_token')).body as string;
+    const codeNow = () => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
+    assert.equal((await account.client.post('/user/set_mfa', { enabled: true, userCode: codeNow() })).status, 200);
+
+    const page = await newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel('Password').fill(account.password);
+    await page.getByLabel('Password').press('Enter');
+    await heading(page, 'Two-step verification').waitFor();
+    const code = page.getByLabel('Verification code');
+    assert.ok(await isFocused(code), 'focus moves to the code field');
+    await code.fill(codeNow() === '000000' ? '111111' : '000000');
+    await code.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'The verification code is not valid.' }).waitFor();
+    await shot(page, '15-mfa-code');
+    await code.fill(codeNow());
+    await code.press('Enter');
+    await heading(page, 'Projects').waitFor();
+    const token = await tokenIn(page);
+    assert.ok(token);
+    seen.tokens.add(token);
+  });
+
+  test('shows who can reach a project or a drive, and through which path', async () => {
+    const account = await createAccount(server, 'Console Reach');
+    const c = account.client;
+    const ok = async (res: Promise<{ status: number; text: string; body: any }>) => {
+      const r = await res;
+      assert.equal(r.status, 200, r.text);
+      return r.body;
+    };
+    const user = (firstname: string) =>
+      ok(
+        c.post('/user/insert_user', {
+          firstname,
+          lastname: 'Reach',
+          username: `${firstname.toLowerCase()}.reach@example.com`,
+          email: `${firstname.toLowerCase()}.reach@example.com`,
+          userType: 32,
+        }),
+      );
+    const ada = await user('Ada');
+    const bob = await user('Bob');
+    const cy = await user('Cy');
+    const editors = await ok(c.post('/usergroup/insert', { name: 'Editors' }));
+    await ok(c.post('/usergroup/assign_users', [{ userId: cy.id, userGroupId: editors.id }]));
+    const project = await ok(c.post('/projects/insert', { name: 'Reachable' }));
+    const drive = await ok(c.post('/sharedclouddrive/insert', { name: 'Shared media', storageName: 'media' }));
+    await ok(c.post('/projects/assign_sharedclouddrive', [{ projectId: project.id, sharedCloudDriveId: drive.id }]));
+    await ok(c.post('/userspermission/users_project_permission', [{ userId: ada.id, projectId: project.id, permissionType: 2 }]));
+    await ok(
+      c.post('/userspermission/usergroups_project_permission', [
+        { userGroupId: editors.id, projectId: project.id, permissionType: 1 },
+      ]),
+    );
+    await ok(
+      c.post('/userspermission/users_sharedclouddrive_permision', [
+        { userId: bob.id, sharedCloudDriveId: drive.id, permissionType: 1 },
+      ]),
+    );
+
+    const page = await newPage();
+    await signIn(page, account);
+    await page.getByRole('link', { name: 'Reachable' }).click();
+    const reach = page.getByRole('table', { name: 'Users and groups who can reach this project' });
+    await reach.waitFor();
+    const rowsOf = async (table: Locator) =>
+      (await table.locator('tbody tr').all()).map(async (row) => (await row.locator('th, td').allTextContents()).join(' | '));
+    assert.deepEqual(await Promise.all(await rowsOf(reach)), [
+      'Ada Reach (ada.reach@example.com) | User | Read and write | Granted directly',
+      'Editors | Group | Read | Granted directly',
+      'Cy Reach (cy.reach@example.com) | User | Read | Member of group “Editors”',
+    ]);
+    await shot(page, '16-who-can-reach-project');
+
+    await page.getByRole('link', { name: 'Shared media' }).click();
+    const driveReach = page.getByRole('table', { name: 'Users and groups who can reach this drive' });
+    await driveReach.waitFor();
+    assert.deepEqual(await Promise.all(await rowsOf(driveReach)), [
+      'Bob Reach (bob.reach@example.com) | User | Read | Granted directly',
+      'Ada Reach (ada.reach@example.com) | User | Read and write | Granted project “Reachable”',
+      'Editors | Group | Read | Granted project “Reachable”',
+      'Cy Reach (cy.reach@example.com) | User | Read | Member of group “Editors”, granted project “Reachable”',
+    ]);
+    await shot(page, '17-who-can-reach-drive');
+  });
+
+  test('a user who is not an admin sees what they can reach and no controls to change it', async () => {
+    const account = await createAccount(server, 'Console Admin');
+    const theirs = (await account.client.post('/projects/insert', { name: 'Granted to the reader' })).body;
+    await account.client.post('/projects/insert', { name: 'Not for the reader' });
+    const reader = await createUser(server, account.accountId, { userType: 32, firstname: 'Rita', lastname: 'Reader' });
+    const grant = await account.client.post('/userspermission/users_project_permission', [
+      { userId: reader.userId, projectId: theirs.id, permissionType: 1 },
+    ]);
+    assert.equal(grant.status, 200, grant.text);
+
+    const page = await newPage();
+    await signIn(page, reader);
+    await waitForTotal(page, '1 project');
+    assert.deepEqual(await rowNames(projectsTable(page)), ['Granted to the reader']);
+    assert.equal(await page.getByRole('button', { name: 'New project' }).count(), 0);
+    assert.equal(
+      await projectsTable(page)
+        .getByRole('button', { name: /^(Edit|Delete)/ })
+        .count(),
+      0,
+    );
+    await page.getByRole('link', { name: 'Granted to the reader' }).click();
+    await page.getByRole('heading', { name: 'Shared cloud drives' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: /Edit project|Delete project|Assign drive/ }).count(), 0);
+    assert.deepEqual(await page.getByRole('table').first().getByRole('columnheader').allTextContents(), [
+      'Drive▲',
+      'Bucket↕',
+      'Prefix',
+      'Assigned↕',
+    ]);
+    await shot(page, '18-reader');
+  });
+});
