@@ -1,0 +1,207 @@
+import fs from 'node:fs';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { Type } from 'typebox';
+
+/**
+ * The OpenAPI 3.1 document (GET /openapi.json) and its reference page (GET /docs), generated from the
+ * TypeBox schemas the routes validate with. Install before the controllers: @fastify/swagger sees each
+ * route through onRoute. The error responses, the token parameter and the security requirements every
+ * route shares are added here, in one place, instead of in each controller.
+ */
+
+export const DOCS_PREFIX = '/docs';
+export const OPENAPI_PATH = '/openapi.json';
+
+/** The documented ValidationProblemDetails body of a 499 (and of a 401). */
+export const ErrorBody = Type.Object(
+  {
+    type: Type.String({ description: 'The error code, e.g. DEFAULT, NOT_FOUND, DUPLICATE, ACCESS, AUTH, SESSION.' }),
+    status: Type.Integer({ description: 'The HTTP status: 499, or 401 for authentication failures.' }),
+    errors: Type.Record(Type.String(), Type.Array(Type.String()), {
+      description: 'One key, equal to `type`, listing one message per problem (each naming the field at fault).',
+    }),
+  },
+  {
+    $id: 'ErrorBody',
+    title: 'ErrorBody',
+    description: 'The error model: `{"type": CODE, "status": 499, "errors": {CODE: [messages]}}`.',
+    examples: [{ type: 'DUPLICATE', status: 499, errors: { DUPLICATE: ['A project with the same name already exists.'] } }],
+  },
+);
+
+const errorCodeHeader = {
+  'error-code': { type: 'string', description: 'The error code again (the body’s `type`).' },
+};
+
+const applicationError = {
+  $ref: 'ErrorBody#',
+  description:
+    'Application error: bad input (DEFAULT, naming each field), NOT_FOUND (also for another account’s ids), DUPLICATE, ACCESS, ...',
+  headers: errorCodeHeader,
+};
+
+const authenticationError = {
+  $ref: 'ErrorBody#',
+  description: 'No token, or a malformed, expired or revoked one (AUTH), or an ended session (SESSION): sign in again.',
+  headers: errorCodeHeader,
+};
+
+const tooManyAttempts = {
+  $ref: 'ErrorBody#',
+  description: 'Too many attempts from this address for this name (SECURITY); the retry-after header says when to try again.',
+  headers: { ...errorCodeHeader, 'retry-after': { type: 'integer', description: 'Seconds to wait.' } },
+};
+
+type Schema = Record<string, unknown>;
+
+/** A response declared as `Done` (HTTP 200 with no body): a bare description, nothing that shapes a body. */
+function declaresNoBody(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  return Object.keys(schema).every((key) => key === 'description' || key === 'title');
+}
+
+export function isDocsRoute(url: string): boolean {
+  return url === OPENAPI_PATH || url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`);
+}
+
+/** Adds what every operation shares: 499 everywhere; 401 and the security requirement on protected routes. */
+function documentRoute({ schema, url, route }: { schema?: Schema; url: string; route: RouteOptions }): {
+  schema: Schema;
+  url: string;
+} {
+  const base: Schema = schema ?? {};
+  if (base.hide) return { schema: base, url };
+  const isPublic = route.config?.public === true;
+  const response: Schema = {};
+  for (const [code, declared] of Object.entries((base.response as Schema | undefined) ?? {})) {
+    // type 'null' is how @fastify/swagger emits a response without content.
+    if (declaresNoBody(declared))
+      response[code] = { type: 'null', description: (declared as Schema).description ?? 'Done; no body.' };
+    else if ((declared as Schema).description === undefined)
+      response[code] = { ...(declared as Schema), 'x-response-description': 'OK' };
+    else response[code] = declared;
+  }
+  if (Object.keys(response).length === 0) response['200'] = { type: 'null', description: 'OK.' };
+  response['499'] ??= applicationError;
+  if (!isPublic) response['401'] ??= authenticationError;
+  if (route.config && 'rateLimit' in route.config) response['429'] ??= tooManyAttempts;
+  response['500'] ??= { type: 'null', description: 'Unexpected error; no body (the server log has it, with the request id).' };
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  // A stable name for generated clients: /projects/get_all → projects_get_all.
+  const operationId =
+    base.operationId ?? (methods.length === 1 ? url.replace(/^\//, '').replace(/[^A-Za-z0-9]+/g, '_') : undefined);
+  return {
+    schema: {
+      ...base,
+      ...(operationId ? { operationId } : {}),
+      response,
+      ...(isPublic ? {} : { security: [{ token: [] }, { bearer: [] }] }),
+    },
+    url,
+  };
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+const description = `The Amove Click API as served by clickd: the local agent API on http://localhost:29123.
+
+**Authentication.** Sign in with \`POST /authentication/login\`; pass the \`jwtToken\` it returns as the
+\`token\` query parameter (as the Amove documentation does) or as an \`Authorization: Bearer\` header
+(which keeps it out of URLs and logs). Routes without a lock need no token.
+
+**Errors.** Application errors are HTTP 499 with \`{"type": CODE, "status": 499, "errors": {CODE: [messages]}}\`
+and an \`error-code\` header; authentication failures are 401 with the same body; unexpected errors are 500
+with no body.
+
+**Lists.** \`{"data": [...], "total": N, "options": {"page", "pageSize", "sort": [{"field", "descending"}]}}\`;
+\`page\` is 1-based, \`pagesize\` 1 to 1000, \`sortfield\` case-insensitive.`;
+
+// Everything the page loads comes from the agent itself; no CDN, no validator badge.
+const DOCS_CSP =
+  "default-src 'self'; base-uri 'self'; connect-src 'self'; font-src 'self' data:; form-action 'self'; " +
+  "frame-ancestors 'none'; img-src 'self' data:; object-src 'none'; script-src 'self'; script-src-attr 'none'; " +
+  "style-src 'self' 'unsafe-inline'";
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  hidden: boolean;
+  /** Needs no token (config.public). */
+  public: boolean;
+}
+
+const registries = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route registered after installOpenApi, as Fastify announced it (for the test that the document misses none). */
+export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
+  return registries.get(app) ?? [];
+}
+
+const LOGO =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40" viewBox="0 0 160 40">' +
+  '<text x="0" y="29" font-family="sans-serif" font-size="26" font-weight="bold" fill="#fff">clickd API</text></svg>';
+
+export async function installOpenApi(app: FastifyInstance): Promise<void> {
+  const registry: RegisteredRoute[] = [];
+  registries.set(app, registry);
+  app.addHook('onRoute', (route) => {
+    // swagger-ui registers its own routes: the reference page, like the document, needs no token.
+    if (isDocsRoute(route.url)) route.config = { ...route.config, public: true };
+    const hidden = (route.schema as Schema | undefined)?.hide === true;
+    const isPublic = route.config?.public === true;
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+      registry.push({ method, url: route.url, hidden, public: isPublic });
+    }
+  });
+  app.addSchema(ErrorBody);
+
+  await app.register(swagger, {
+    mode: 'dynamic',
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'clickd: the Amove Click API', version: packageVersion(), description },
+      components: {
+        securitySchemes: {
+          token: {
+            type: 'apiKey',
+            in: 'query',
+            name: 'token',
+            description: 'The session or API token as `?token=`, as the Amove documentation passes it.',
+          },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'The same token in an `Authorization: Bearer` header.',
+          },
+        },
+      },
+    },
+    // Shared schemas keep their $id as their component name (ErrorBody, Project, ...).
+    refResolver: {
+      buildLocalReference: (json: Schema, _baseUri: unknown, _fragment: unknown, i: number) =>
+        typeof json.$id === 'string' && /^[A-Za-z0-9._-]+$/.test(json.$id) ? json.$id : `def-${i}`,
+    },
+    transform: documentRoute as never,
+  });
+
+  await app.register(swaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    staticCSP: DOCS_CSP,
+    validatorUrl: false,
+    theme: { title: 'clickd API reference' },
+    logo: { type: 'image/svg+xml', content: Buffer.from(LOGO) },
+    uiConfig: { deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0, displayRequestDuration: true },
+  });
+
+  app.get(OPENAPI_PATH, { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+}
