@@ -9,6 +9,8 @@ export interface AppContext {
   signingKey: Uint8Array;
   /** Statements executed so far by the store (for the scaling tests and benchmarks). */
   queryCount(): number;
+  /** Changes whenever the stored data may have changed (for the response cache); absent: no caching. */
+  dataVersion?(): string;
   log?: Logger;
 }
 

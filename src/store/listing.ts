@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, SqliteAdapter, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './types.js';
 
 export const newId = (): string => randomUUID();
@@ -12,6 +12,15 @@ export function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 export const likeEscape = sql.raw(`'\\'`);
+
+/**
+ * A column that SQLite's planner must not pick an index for (`+column`), for lookups by primary key
+ * that also check the account: otherwise, lacking statistics, it walks the account's whole list index.
+ * PostgreSQL plans from real statistics and gets the plain column.
+ */
+export function notIndexed(db: Kysely<any>, column: string): RawBuilder<unknown> {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? sql`+${sql.ref(column)}` : sql`${sql.ref(column)}`;
+}
 
 export interface PageRequest {
   page: number;
@@ -31,14 +40,22 @@ export interface Page<Row> {
 /**
  * Runs a filtered query as one page plus the total count of matches. Pages past the middle are read
  * from the other end in reverse order, so that the last page costs what the first one does.
+ * `countMatches`, when given, supplies the total without counting the rows (a maintained count).
  */
 export async function fetchPage<DB extends Database, TB extends keyof DB, Row>(
   filtered: SelectQueryBuilder<DB, TB, object>,
   select: (q: SelectQueryBuilder<DB, TB, object>) => SelectQueryBuilder<DB, TB, Row>,
   request: PageRequest,
+  countMatches?: () => Promise<number>,
 ): Promise<Page<Row>> {
-  const counted = await filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirst();
-  const total = Number((counted as { total?: number } | undefined)?.total ?? 0);
+  const total = countMatches
+    ? await countMatches()
+    : Number(
+        (
+          (await filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirst()) as
+            { total?: number } | undefined
+        )?.total ?? 0,
+      );
   const offset = (request.page - 1) * request.pageSize;
   if (offset >= total) return { rows: [], total };
 

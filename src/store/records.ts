@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import { Duplicate } from '../http/errors.js';
-import type { Db } from './db.js';
-import { containsPattern, fetchPage, likeEscape, nameKey, newId, now, type Page } from './listing.js';
+import { groupCommit, type Db } from './db.js';
+import { containsPattern, fetchPage, likeEscape, nameKey, newId, notIndexed, now, type Page } from './listing.js';
 import type { Database } from './types.js';
 
 /** The tables whose records have a unique name per account and a soft delete. */
@@ -49,13 +49,31 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
         );
       }
       if (query.where) filtered = filtered.where(query.where);
-      return fetchPage(filtered, (s: any) => s.selectAll(table), {
-        page: query.page,
-        pageSize: query.pageSize,
-        sortColumn: `${table}.${query.sortColumn}`,
-        idColumn: `${table}.id`,
-        descending: query.descending,
-      }) as Promise<Page<Row<T>>>;
+      // Unfiltered, the total is the maintained count (record_counts), not a count of up to 1M rows.
+      const count = query.name || query.where ? undefined : () => this.count(db, accountId, { deleted: query.deleted });
+      return fetchPage(
+        filtered,
+        (s: any) => s.selectAll(table),
+        {
+          page: query.page,
+          pageSize: query.pageSize,
+          sortColumn: `${table}.${query.sortColumn}`,
+          idColumn: `${table}.id`,
+          descending: query.descending,
+        },
+        count,
+      ) as Promise<Page<Row<T>>>;
+    },
+
+    /** How many live (or deleted) records the account has, from record_counts (kept by triggers, 002). */
+    async count(db: Db, accountId: string, options: { deleted?: boolean } = {}): Promise<number> {
+      const row = await db
+        .selectFrom('record_counts')
+        .select(['live', 'deleted'])
+        .where('account_id', '=', accountId)
+        .where('table_name', '=', table)
+        .executeTakeFirst();
+      return row ? Number(options.deleted ? row.deleted : row.live) : 0;
     },
 
     /** A live record of the account, or undefined (another account's id looks exactly like an unknown one). */
@@ -72,12 +90,13 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
     /** Live records of the account among `ids`. */
     async findMany(db: Db, accountId: string, ids: readonly string[]): Promise<Row<T>[]> {
       if (ids.length === 0) return [];
+      // By primary key: without statistics SQLite would rather walk the account's whole list index.
       return q(db)
         .selectFrom(table)
         .selectAll()
-        .where('account_id', '=', accountId)
+        .where(notIndexed(db, 'account_id'), '=', accountId)
         .where('id', 'in', ids)
-        .where('deleted', '=', 0)
+        .where(notIndexed(db, 'deleted'), '=', 0)
         .execute();
     },
 
@@ -93,12 +112,17 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
         create_date: at,
         update_date: at,
       };
-      try {
-        await q(db).insertInto(table).values(row).execute();
-      } catch (err) {
-        if (isUniqueViolation(err)) throw duplicate();
-        throw err;
-      }
+      const write = async (trx: Db) => {
+        try {
+          await q(trx).insertInto(table).values(row).execute();
+        } catch (err) {
+          if (isUniqueViolation(err)) throw duplicate();
+          throw err;
+        }
+      };
+      // Outside a transaction, concurrent inserts share one commit (and one fsync); each still answers
+      // only once its batch is durable.
+      await (db.isTransaction ? write(db) : groupCommit(db, write, { singleStatement: true }));
       return row as unknown as Row<T>;
     },
 

@@ -1,0 +1,323 @@
+// The benchmark suite (`npm run bench`, `npm run bench -- --quick`). It starts the real agent (bin/clickd.js
+// serve) as a separate process on a freshly seeded data directory, loads it over HTTP with autocannon from
+// this process, measures a bare Fastify ceiling and json-server on the same responses, and writes
+// bench/results.json and bench/RESULTS.md. Options: --quick (smaller, shorter: under two minutes),
+// --no-build (use dist/ as it is), --keep (keep the data directories).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { freePort, load, median, readStatusMb, request, root, sleep, startProcess } from './lib.js';
+import { CHILDREN, countProjects, exportJsonServerDb, OWNER, seed } from './seed.js';
+import { writeReport } from './report.js';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const settings = quick
+  ? { sizes: [1_000, 10_000, 100_000], childrenAt: [1_000], duration: 2, warmup: 0.5, repeats: 3 }
+  : { sizes: [1_000, 10_000, 100_000, 1_000_000], childrenAt: [1_000, 100_000], duration: 5, warmup: 1, repeats: 5 };
+const connections = 10;
+const pageSize = 50;
+const benchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clickd-bench-'));
+const started = performance.now();
+
+const results = {
+  mode: quick ? 'quick' : 'full',
+  date: new Date().toISOString(),
+  machine: {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+  },
+  commit: gitCommit(),
+  settings: { ...settings, connections, pageSize, children: CHILDREN },
+  scenarios: {},
+  checks: {},
+};
+
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function log(message) {
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`[${seconds.padStart(6)}s] ${message}\n`);
+}
+
+function record(name, figures, extra = {}) {
+  results.scenarios[name] = { ...figures, ...extra };
+  log(
+    `${name.padEnd(44)} ${String(figures.requestsPerSecond ?? '').padStart(7)} req/s  p50 ${figures.p50Ms ?? '-'} ms  p99 ${
+      figures.p99Ms ?? '-'
+    } ms${figures.non2xx ? `  NON-2XX ${figures.non2xx}` : ''}${figures.errors ? `  ERRORS ${figures.errors}` : ''}`,
+  );
+}
+
+const listPath = (page, route = 'get_all') => `/projects/${route}?page=${page}&pagesize=${pageSize}&sortfield=Name`;
+
+async function startAgent(dataDir, { cache = true } = {}) {
+  const port = await freePort();
+  return startProcess(process.execPath, ['bin/clickd.js', 'serve', '--port', String(port), '--data-dir', dataDir], {
+    port,
+    readyPath: '/management/agent_status',
+    logFile: path.join(dataDir, 'bench-server.out'),
+    env: {
+      CLICKD_RESPONSE_CACHE: cache ? '1' : '0',
+      CLICKD_LOG_FILE: path.join(dataDir, 'clickd.log'),
+      CLICKD_LOGIN_RATE_MAX: '1000',
+    },
+  });
+}
+
+async function login(agent) {
+  const res = await request('POST', `${agent.url}/authentication/login`, {
+    body: { username: OWNER.email, password: OWNER.password, type: 16 },
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.body}`);
+  return JSON.parse(res.body.toString()).jwtToken;
+}
+
+const withToken = (url, token) => `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+
+let rssUnderLoad = 0;
+
+async function measure(name, agent, url, extra = {}) {
+  const stop = agent.sampleRss();
+  const figures = await load(url, { connections, duration: settings.duration, warmup: settings.warmup });
+  const rss = stop();
+  rssUnderLoad = Math.max(rssUnderLoad, rss);
+  record(name, figures, { rssUnderLoadMb: rss, peakRssMb: agent.peakRssMb(), ...extra });
+  return figures;
+}
+
+/** Serves `body` from a bare Fastify route and measures it. */
+async function ceiling(name, body, pathAndQuery) {
+  const file = path.join(benchDir, `${name}.json`);
+  fs.writeFileSync(file, body);
+  const port = await freePort();
+  const server = await startProcess(process.execPath, ['bench/ceiling.js', file, String(port)], { port, readyPath: '/' });
+  try {
+    const figures = await load(server.url + pathAndQuery, { connections, duration: settings.duration, warmup: settings.warmup });
+    record(name, figures, { peakRssMb: server.peakRssMb(), bytes: body.length });
+    return figures;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function jsonServer(dataDir) {
+  const file = path.join(benchDir, 'db.json');
+  const count = exportJsonServerDb(dataDir, file);
+  const port = await freePort();
+  const server = await startProcess(
+    process.execPath,
+    ['node_modules/json-server/lib/cli/bin.js', file, '--port', String(port), '--host', '127.0.0.1', '--quiet', '--read-only'],
+    { port, readyPath: '/projects?_limit=1' },
+  );
+  try {
+    const url = `${server.url}/projects?_page=1&_limit=${pageSize}&_sort=name`;
+    const check = await request('GET', url);
+    if (check.status !== 200 || JSON.parse(check.body.toString()).length !== pageSize)
+      throw new Error('json-server answered wrongly');
+    const figures = await load(url, { connections, duration: settings.duration, warmup: settings.warmup });
+    record('json-server get_all page 1 (10k)', figures, { peakRssMb: server.peakRssMb(), projects: count });
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Spawns the agent and polls an authenticated get_all until the first 200: the time a script waits. */
+async function coldStart(dataDir, token) {
+  const port = await freePort();
+  const times = [];
+  for (let i = 0; i < settings.repeats; i++) {
+    const { spawn } = await import('node:child_process');
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['bin/clickd.js', 'serve', '--port', String(port), '--data-dir', dataDir], {
+      cwd: root,
+      env: { ...process.env, CLICKD_LOG_FILE: path.join(dataDir, 'clickd.log') },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    const url = withToken(`http://127.0.0.1:${port}${listPath(1)}`, token);
+    for (;;) {
+      try {
+        const res = await request('GET', url);
+        if (res.status === 200) break;
+        throw new Error(`cold start: status ${res.status}`);
+      } catch (err) {
+        if (!/ECONNREFUSED|ECONNRESET/.test(String(err))) throw err;
+        if (performance.now() - t0 > 20_000) throw new Error('cold start: no answer in 20 s');
+        await sleep(2);
+      }
+    }
+    times.push(Math.round(performance.now() - t0));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  return times;
+}
+
+async function assignBench(agent, token, projectIds, driveIds) {
+  const times = [];
+  for (let r = 0; r < settings.repeats; r++) {
+    const driveId = driveIds[r % driveIds.length];
+    const pairs = projectIds.slice(0, 1000).map((projectId) => ({ projectId, sharedCloudDriveId: driveId }));
+    const t0 = performance.now();
+    const res = await request('POST', withToken(`${agent.url}/projects/assign_sharedclouddrive`, token), { body: pairs });
+    const elapsed = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`assign failed: ${res.status} ${res.body}`);
+    times.push(Math.round(elapsed * 10) / 10);
+  }
+  return times;
+}
+
+async function insertBench(agent, token) {
+  let n = 0;
+  const stop = agent.sampleRss();
+  const figures = await load(withToken(`${agent.url}/projects/insert`, token), {
+    connections,
+    duration: settings.duration,
+    warmup: settings.warmup,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (req) => ({
+      ...req,
+      body: JSON.stringify({ name: `Bench insert ${process.pid} ${++n}`, description: 'inserted under load', active: true }),
+    }),
+  });
+  const rss = stop();
+  rssUnderLoad = Math.max(rssUnderLoad, rss);
+  record('insert (10 clients, synchronous=FULL)', figures, { rssUnderLoadMb: rss, peakRssMb: agent.peakRssMb() });
+}
+
+async function totalMatchesCount(agent, token, dataDir, accountId) {
+  const res = await request('GET', withToken(agent.url + listPath(1), token));
+  const total = JSON.parse(res.body.toString()).total;
+  const real = countProjects(dataDir, accountId);
+  return { total, real, ok: total === real };
+}
+
+async function main() {
+  if (!args.has('--no-build')) {
+    log('building (tsc, then the bundle: what npm run build does)');
+    try {
+      execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+        cwd: root,
+        stdio: 'ignore',
+      });
+    } catch {
+      log('tsc reported type errors; measuring the JavaScript it emitted');
+    }
+    execFileSync(process.execPath, ['scripts/bundle.js'], { cwd: root, stdio: 'inherit' });
+  }
+  log(`${results.mode} run, data under ${benchDir}`);
+  const bodies = {};
+  let peakRss = 0;
+  const notePeak = (agent) => (peakRss = Math.max(peakRss, agent.peakRssMb() ?? 0));
+
+  for (const size of settings.sizes) {
+    const label = size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1000}k`;
+    const children = settings.childrenAt.includes(size);
+    const dataDir = path.join(benchDir, `agent-${label}`);
+    const t0 = performance.now();
+    const seeded = seed(dataDir, { projects: size, children });
+    log(`seeded ${label} projects${children ? ' with children' : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    for (const cache of [true, false]) {
+      const agent = await startAgent(dataDir, { cache });
+      const token = await login(agent);
+      const suffix = cache ? '' : ', no cache';
+      const url = (p) => withToken(agent.url + p, token);
+      try {
+        const first = await request('GET', url(listPath(1)));
+        if (size === 100_000 && cache) bodies.getAll = first.body;
+        await measure(`get_all page 1 (${label}${suffix})`, agent, url(listPath(1)));
+        if (size === 100_000) {
+          const pages = Math.ceil(JSON.parse(first.body.toString()).total / pageSize);
+          await measure(`get_all last page (${label}${suffix})`, agent, url(listPath(pages)));
+          await measure(`get_all middle page (${label}${suffix})`, agent, url(listPath(Math.ceil(pages / 2))));
+        }
+        if (children) {
+          const details = await request('GET', url(listPath(1, 'get_all_with_details')));
+          const parsed = JSON.parse(details.body.toString());
+          const first = parsed.data[0];
+          results.checks[`details children per project (${label})`] = {
+            drives: first.drivesData.length,
+            users: first.usersData.length,
+            groups: first.groupsData.length,
+          };
+          if (cache) bodies.details = details.body;
+          await measure(`get_all_with_details page 1 (${label}${suffix})`, agent, url(listPath(1, 'get_all_with_details')), {
+            bytes: details.body.length,
+          });
+        }
+        if (size === 10_000) {
+          results.checks['same query as json-server'] = listPath(1);
+        }
+        // Writes last, once the reads of both cache modes have seen the seeded data only.
+        if (size === 100_000 && !cache) {
+          const times = await assignBench(agent, token, seeded.projectIds, seeded.driveIds);
+          results.scenarios['assign 1,000 pairs in one request'] = { medianMs: median(times), runsMs: times };
+          log(`assign 1,000 pairs: median ${median(times)} ms (${times.join(', ')})`);
+          await insertBench(agent, token);
+          results.checks['total after inserts equals a real count'] = await totalMatchesCount(
+            agent,
+            token,
+            dataDir,
+            seeded.accountId,
+          );
+        }
+        notePeak(agent);
+        results.scenarios[`peak RSS (${label}${suffix})`] = { peakRssMb: agent.peakRssMb() };
+      } finally {
+        await agent.stop();
+      }
+      if (size === 100_000 && cache) {
+        const times = await coldStart(dataDir, token);
+        results.scenarios['cold start to first answer (100k)'] = { medianMs: median(times), runsMs: times };
+        log(`cold start with 100k projects: median ${median(times)} ms (${times.join(', ')})`);
+      }
+    }
+    if (size === 10_000) await jsonServer(dataDir);
+    if (!args.has('--keep')) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  await ceiling('ceiling get_all page 1', bodies.getAll, listPath(1));
+  if (bodies.details) await ceiling('ceiling get_all_with_details page 1', bodies.details, listPath(1, 'get_all_with_details'));
+  results.peakRssMb = peakRss;
+  results.rssUnderLoadMb = rssUnderLoad;
+  results.durationSeconds = Math.round((performance.now() - started) / 1000);
+
+  fs.writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeReport(results, path.join(root, 'bench/RESULTS.md'));
+  // Formatted as the repository's `npm run check` expects.
+  execFileSync(
+    process.execPath,
+    ['node_modules/prettier/bin/prettier.cjs', '--write', 'bench/results.json', 'bench/RESULTS.md'],
+    {
+      cwd: root,
+      stdio: 'ignore',
+    },
+  );
+  log(`done in ${results.durationSeconds} s: bench/RESULTS.md and bench/results.json written`);
+  if (!args.has('--keep')) fs.rmSync(benchDir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err}\n`);
+  process.exit(1);
+});
+
+export { readStatusMb };
