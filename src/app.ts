@@ -5,13 +5,26 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { AppContext } from './context.js';
 import { installAuth } from './http/auth.js';
+import { installNotifications } from './http/notifications.js';
+import { consoleRoutes } from './http/console.js';
+import { installOpenApi } from './http/openapi.js';
 import { ApiError, Invalid } from './http/errors.js';
 import { installSecurity, redactUrl } from './http/security.js';
+import { installQueryCount } from './http/queryCount.js';
+import { RequestLogController } from './http/requestLog.js';
+import { lazySerializers } from './http/lazySerializer.js';
+import { installResponseCache } from './http/responseCache.js';
 import { describeValidationError, validatorCompiler } from './http/validation.js';
+import { apiTokenRoutes } from './api/apitokens/routes.js';
+import { mfaRespondRoutes } from './api/authentication/mfa.js';
 import { authenticationRoutes } from './api/authentication/routes.js';
+import { mfaRoutes } from './api/users/mfa.js';
+import { userRoutes } from './api/users/routes.js';
+import { userGroupRoutes } from './api/usergroups/routes.js';
 import { managementRoutes } from './api/management/routes.js';
 import { projectRoutes } from './api/projects/routes.js';
 import { sharedCloudDriveRoutes } from './api/sharedclouddrive/routes.js';
+import { usersPermissionRoutes } from './api/userspermission/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,7 +35,18 @@ declare module 'fastify' {
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 /** The controllers, each a folder under src/api. */
-const controllers = [managementRoutes, authenticationRoutes, projectRoutes, sharedCloudDriveRoutes];
+const controllers = [
+  managementRoutes,
+  authenticationRoutes,
+  projectRoutes,
+  sharedCloudDriveRoutes,
+  userRoutes,
+  userGroupRoutes,
+  usersPermissionRoutes,
+  apiTokenRoutes,
+  mfaRoutes,
+  mfaRespondRoutes,
+];
 
 export interface BuildOptions {
   /** The pino logger to use; none when absent. */
@@ -39,10 +63,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     requestIdHeader: false,
     trustProxy: false,
+    logController: new RequestLogController(),
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.decorate('ctx', ctx);
   app.setValidatorCompiler(validatorCompiler);
+  installQueryCount(app, ctx); // first: its onRequest hook counts every statement a request runs
   installErrorModel(app);
   installSecurity(app, ctx.config, options.port ?? (() => ctx.config.port));
   if (ctx.config.corsOrigins.length > 0) {
@@ -50,9 +77,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   }
   await app.register(rateLimit, { global: false });
   installAuth(app, ctx);
+  installResponseCache(app, ctx); // after authentication: a cached answer is still only for a valid session
   installMethodCheck(app);
+  await installOpenApi(app); // before the controllers: it documents every route it sees registered
+  await installNotifications(app); // before the controllers: its onResponse hook must cover them all
 
   for (const controller of controllers) await app.register(controller);
+  await app.register(consoleRoutes); // the web console's static files at /
   return app;
 }
 

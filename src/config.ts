@@ -18,6 +18,10 @@ export interface Config {
   logLevel: string;
   /** Log destination: a file path, or undefined for stdout. */
   logFile?: string;
+  /** Cache list responses until the next write (CLICKD_RESPONSE_CACHE=0 turns it off). */
+  responseCache: boolean;
+  /** Send the number of SQL statements a request ran in an x-clickd-queries header (tests only). */
+  debugQueryCount: boolean;
 }
 
 /** The per-user data directory, following each platform's convention. */
@@ -37,10 +41,15 @@ function list(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-function int(name: string, value: string | undefined, fallback: number): number {
+/** A configuration value the user must fix; the CLI prints its message alone, without a stack trace. */
+export class ConfigError extends Error {}
+
+function int(name: string, value: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    throw new ConfigError(`${name} must be an integer from 0 to ${max}, got "${value}".`);
+  }
   return n;
 }
 
@@ -48,7 +57,7 @@ function int(name: string, value: string | undefined, fallback: number): number 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const base: Config = {
     host: env.CLICKD_HOST || '127.0.0.1',
-    port: int('CLICKD_PORT', env.CLICKD_PORT, 29123),
+    port: int('CLICKD_PORT', env.CLICKD_PORT, 29123, 65535),
     dataDir: env.CLICKD_DATA_DIR || defaultDataDir(),
     allowedHosts: list(env.CLICKD_ALLOWED_HOSTS),
     corsOrigins: list(env.CLICKD_CORS_ORIGINS),
@@ -58,6 +67,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     loginRateWindowMs: 60_000,
     logLevel: env.CLICKD_LOG_LEVEL || 'info',
     logFile: env.CLICKD_LOG_FILE || undefined,
+    responseCache: env.CLICKD_RESPONSE_CACHE !== '0' && env.CLICKD_RESPONSE_CACHE?.toLowerCase() !== 'false',
+    debugQueryCount: env.CLICKD_DEBUG_QUERY_COUNT === '1' || env.CLICKD_DEBUG_QUERY_COUNT?.toLowerCase() === 'true',
   };
   const merged = { ...base };
   for (const [key, value] of Object.entries(overrides)) {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import pino, { type Logger } from 'pino';
+import pino, { type Logger, type LoggerOptions } from 'pino';
 import { buildApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -20,41 +20,52 @@ export class StartupError extends Error {}
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
+/** The log settings of the agent (tests use them too, so that what they check is what runs). */
+export function loggerOptions(config: Config): LoggerOptions {
+  return {
+    level: config.logLevel,
+    // Tokens never reach the log: URLs are redacted, auth headers and bodies are not logged.
+    serializers: {
+      req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({
+        method: req.method,
+        url: redactUrl(req.url ?? ''),
+        remoteAddress: req.ip,
+      }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', '*.token', '*.jwtToken', '*.password'],
+      censor: '[redacted]',
+    },
+  };
+}
+
 export function createLogger(config: Config): Logger {
   return pino(
-    {
-      level: config.logLevel,
-      // Tokens never reach the log: URLs are redacted, auth headers and bodies are not logged.
-      serializers: {
-        req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({
-          method: req.method,
-          url: redactUrl(req.url ?? ''),
-          remoteAddress: req.ip,
-        }),
-        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      },
-      redact: {
-        paths: ['req.headers.authorization', 'headers.authorization', '*.token', '*.jwtToken', '*.password'],
-        censor: '[redacted]',
-      },
-    },
+    loggerOptions(config),
     config.logFile ? pino.destination({ dest: config.logFile, sync: false, mkdir: true }) : pino.destination(1),
   );
 }
 
+/** Creates the data directory if needed; a StartupError names it when it cannot be created or written. */
+export function openDataDir(dataDir: string): void {
+  try {
+    prepareDataDir(dataDir);
+  } catch (err) {
+    throw new StartupError(`The data directory ${dataDir} is not writable: ${(err as Error).message}`);
+  }
+}
+
 /** Opens the store in the data directory and listens; the only place that binds a port. */
 export async function startServer(config: Config, logger: Logger = createLogger(config)): Promise<RunningServer> {
-  try {
-    prepareDataDir(config.dataDir);
-  } catch (err) {
-    throw new StartupError(`The data directory ${config.dataDir} is not writable: ${(err as Error).message}`);
-  }
+  openDataDir(config.dataDir);
   const store = await openSqliteStore(config.dataDir);
   const ctx: AppContext = {
     config,
     db: store.db,
     signingKey: loadSigningKey(config.dataDir),
     queryCount: store.queryCount,
+    dataVersion: store.dataVersion,
     log: logger,
   };
   let port = config.port;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../src/config.js';
 import { createAccountWithOwner } from '../src/domain/accounts.js';
-import { startServer, type RunningServer } from '../src/server.js';
+import { loggerOptions, startServer, type RunningServer } from '../src/server.js';
 import { UserStatus } from '../src/store/users.js';
 
 /**
@@ -23,7 +23,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clickd-test-'));
   const logFile = path.join(dataDir, 'clickd.log');
   const config = loadConfig({ host: '127.0.0.1', port: 0, dataDir, logLevel: 'info', ...overrides }, {});
-  const logger = pino({ level: config.logLevel }, pino.destination({ dest: logFile, sync: true }));
+  const logger = pino(loggerOptions(config), pino.destination({ dest: logFile, sync: true }));
   const server = await startServer(config, logger);
   return {
     ...server,

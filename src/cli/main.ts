@@ -1,10 +1,11 @@
-import { Command, Option } from 'commander';
-import { loadConfig } from '../config.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
 import { createAccountWithOwner } from '../domain/accounts.js';
 import { ApiError } from '../http/errors.js';
-import { createLogger, startServer, StartupError } from '../server.js';
-import { openSqliteStore, prepareDataDir } from '../store/db.js';
+import { createLogger, openDataDir, startServer, StartupError } from '../server.js';
+import { openSqliteStore } from '../store/db.js';
 import { UserStatus } from '../store/users.js';
+import { registerClientCommands } from './commands/index.js';
 
 const program = new Command();
 program
@@ -15,7 +16,8 @@ program
 const portOption = () =>
   new Option('--port <port>', 'port to listen on (env CLICKD_PORT; default 29123)').argParser((v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be a port number, got "${v}"`);
+    // InvalidArgumentError: commander prints it as a usage error, without a stack trace.
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('It must be a port number, 0 to 65535.');
     return n;
   });
 
@@ -37,8 +39,8 @@ program
       stopping = true;
       logger.info(`${signal} received, shutting down`);
       await server.close();
-      logger.flush();
-      process.exit(0);
+      // The log may be written asynchronously: exit once its last lines are out.
+      logger.flush(() => process.exit(0));
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -59,7 +61,7 @@ account
     const config = loadConfig({ dataDir: opts.dataDir });
     const password = opts.password ?? process.env.CLICKD_PASSWORD;
     if (!password) throw new StartupError('A password is required: --password or CLICKD_PASSWORD.');
-    prepareDataDir(config.dataDir);
+    openDataDir(config.dataDir);
     const store = await openSqliteStore(config.dataDir);
     try {
       const { accountId, owner } = await createAccountWithOwner(store.db, {
@@ -82,8 +84,10 @@ account
     }
   });
 
+registerClientCommands(program); // login, logout, whoami, projects, drives, ...: the API client
+
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof StartupError) {
+  if (err instanceof StartupError || err instanceof ConfigError) {
     process.stderr.write(`clickd: ${err.message}\n`);
   } else if (err instanceof ApiError) {
     process.stderr.write(`clickd: ${err.code}: ${err.messages.join(' ')}\n`);

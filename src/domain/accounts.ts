@@ -25,6 +25,7 @@ export async function createAccountWithOwner(
   input: { name: string; email: string; password: string; status: number },
 ): Promise<{ accountId: string; owner: User }> {
   checkPassword(input.password);
+  if (input.name.trim() === '') throw new Invalid("'name' must not be blank.");
   const email = input.email.trim();
   const passwordHash = await hashPassword(input.password);
   const [firstname, lastname] = splitName(input.name);

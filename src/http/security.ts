@@ -10,6 +10,10 @@ const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
  */
 export function allowedHostSet(config: Config, port: number): Set<string> {
   const names = [...LOOPBACK_NAMES, ...config.allowedHosts.map((h) => h.toLowerCase())];
+  // An address the agent was explicitly told to bind names it too (not the wildcards, which name no host).
+  const bound = config.host.toLowerCase();
+  if (!['0.0.0.0', '::', '[::]'].includes(bound))
+    names.push(bound.includes(':') && !bound.startsWith('[') ? `[${bound}]` : bound);
   const set = new Set<string>();
   for (const name of names) {
     set.add(name);

@@ -67,3 +67,14 @@ export async function countFailedAttempt(db: Db, id: string): Promise<void> {
     .where('id', '=', id)
     .execute();
 }
+
+/** Marks a live token used, only if no one else did first: true when this caller claimed it. */
+export async function claimToken(db: Db, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('one_time_tokens')
+    .set({ used_at: now() })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

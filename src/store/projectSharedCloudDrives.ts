@@ -1,3 +1,4 @@
+import type { Expression, SqlBool } from 'kysely';
 import type { Db } from './db.js';
 import { fetchPage, newId, now, type Page } from './listing.js';
 import type { ProjectSharedCloudDrive } from './types.js';
@@ -64,7 +65,7 @@ export async function listAssignments(
   db: Db,
   accountId: string,
   of: { projectId: string } | { sharedCloudDriveId: string },
-  page: { page: number; pageSize: number; sortColumn: string; descending: boolean },
+  page: { page: number; pageSize: number; sortColumn: string; descending: boolean; where?: Expression<SqlBool> },
 ): Promise<Page<ProjectSharedCloudDrive>> {
   let filtered = db
     .selectFrom('project_shared_cloud_drives')
@@ -77,6 +78,8 @@ export async function listAssignments(
     'projectId' in of
       ? filtered.where('project_shared_cloud_drives.project_id', '=', of.projectId)
       : filtered.where('project_shared_cloud_drives.shared_cloud_drive_id', '=', of.sharedCloudDriveId);
+  // e.g. only the projects or drives a non-admin reaches
+  if (page.where) filtered = filtered.where(page.where);
   return fetchPage(filtered as never, (q: any) => q.selectAll('project_shared_cloud_drives'), {
     ...page,
     idColumn: 'project_shared_cloud_drives.id',

@@ -4,6 +4,7 @@ import type { App } from '../../app.js';
 import type { AppContext, Principal } from '../../context.js';
 import { checkPassword, createAccountWithOwner } from '../../domain/accounts.js';
 import { sendMail } from '../../domain/mail.js';
+import { CHALLENGE_TOTP, startMfaChallenge } from '../../domain/mfa.js';
 import { hashPassword, verifyPassword } from '../../domain/passwords.js';
 import { confirmationCode, randomToken, sha256 } from '../../domain/secrets.js';
 import { authenticate, endSessionOfToken, openSession } from '../../domain/sessions.js';
@@ -109,6 +110,10 @@ export async function authenticationRoutes(app: App): Promise<void> {
         throw new Unauthenticated('The username or password is not correct.');
       }
       if (user.status !== UserStatus.Active) throw new InactiveUser('The user is not active; confirm the sign-up first.');
+      // MFA on: no session yet, a challenge that /authentication/mfa_respond completes with a code.
+      if (user.mfa === 1 && user.mfa_secret) {
+        return { jwtToken: '', challenge: CHALLENGE_TOTP, session: await startMfaChallenge(ctx, user) };
+      }
       const { token } = await openSession(ctx, user);
       return { jwtToken: token, challenge: 0, session: null };
     },
@@ -276,6 +281,7 @@ export async function authenticationRoutes(app: App): Promise<void> {
       const { principal } = request;
       const { accountName, firstName, lastName } = request.body;
       if (accountName !== undefined && !principal.admin) throw new AccessDenied('Only an account admin may rename the account.');
+      if (accountName !== undefined && accountName.trim() === '') throw new Invalid("'accountName' must not be blank.");
       await db.transaction().execute(async (trx) => {
         if (accountName !== undefined) await users.renameAccount(trx, principal.accountId, accountName.trim());
         const changes: { firstname?: string; lastname?: string } = {};

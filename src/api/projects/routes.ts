@@ -1,10 +1,18 @@
 import type { App } from '../../app.js';
-import { requireAdmin } from '../../domain/access.js';
+import {
+  readableAmong,
+  readableScope,
+  requireAdmin,
+  requireReadableProject,
+  requireReadableSharedCloudDrive,
+} from '../../domain/access.js';
 import { assignSharedCloudDrives, deleteProject } from '../../domain/projects.js';
 import { NotFound } from '../../http/errors.js';
 import { collection, Done, parseBoolean, parseListOptions, TokenQuery } from '../../http/paging.js';
 import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
 import type { Db } from '../../store/db.js';
+import type { Principal } from '../../context.js';
+import { grantsDataOf } from '../userspermission/details.js';
 import type { Project as ProjectRow, ProjectSharedCloudDrive as AssignmentRow } from '../../store/types.js';
 import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
 import { SHARED_CLOUD_DRIVE_SORT } from '../sharedclouddrive/schema.js';
@@ -45,6 +53,7 @@ export async function projectRoutes(app: App): Promise<void> {
   app.get(
     '/projects/get_all',
     {
+      config: { responseCache: true },
       schema: {
         tags,
         summary: 'The paginated list of projects in the account.',
@@ -54,11 +63,13 @@ export async function projectRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const options = parseListOptions(request.query, PROJECT_SORT, { sortfield: 'Name' });
+      const readable = readableScope(db, request.principal, 'projects');
       const page = await projects.list(db, request.principal.accountId, {
         ...options,
         sortColumn: options.sort.column,
         name: request.query.name,
         deleted: parseBoolean(request.query.deleted, false),
+        where: readable && (() => readable('projects.id')),
       });
       return collection(page.rows.map(presentProject), page.total, options);
     },
@@ -67,6 +78,7 @@ export async function projectRoutes(app: App): Promise<void> {
   app.get(
     '/projects/get_all_with_details',
     {
+      config: { responseCache: true },
       schema: {
         tags,
         summary: 'Projects with their assigned users, user groups and shared cloud drives inlined.',
@@ -77,13 +89,15 @@ export async function projectRoutes(app: App): Promise<void> {
     async (request) => {
       const { accountId } = request.principal;
       const options = parseListOptions(request.query, PROJECT_SORT, { sortfield: 'Name' });
+      const readable = readableScope(db, request.principal, 'projects');
       const page = await projects.list(db, accountId, {
         ...options,
         sortColumn: options.sort.column,
         name: request.query.name,
         deleted: parseBoolean(request.query.deleted, false),
+        where: readable && (() => readable('projects.id')),
       });
-      const details = await projectDetails(db, accountId, page.rows);
+      const details = await projectDetails(db, request.principal, page.rows);
       return collection(details, page.total, options);
     },
   );
@@ -190,8 +204,8 @@ export async function projectRoutes(app: App): Promise<void> {
         { sortfield: 'SharedCloudDrive.Name' },
         ASSIGNMENT_ALIASES,
       );
-      const project = await projects.find(db, accountId, projectId);
-      if (!project) throw new NotFound('Project', projectId);
+      const project = await requireReadableProject(db, request.principal, projectId);
+      const readable = readableScope(db, request.principal, 'shared_cloud_drives');
       const page = await assignments.listAssignments(
         db,
         accountId,
@@ -199,6 +213,7 @@ export async function projectRoutes(app: App): Promise<void> {
         {
           ...options,
           sortColumn: options.sort.column,
+          where: readable?.('project_shared_cloud_drives.shared_cloud_drive_id'),
         },
       );
       const drives = await sharedCloudDrives.findMany(
@@ -224,8 +239,8 @@ export async function projectRoutes(app: App): Promise<void> {
       const { accountId } = request.principal;
       const { sharedCloudDriveId } = request.query;
       const options = parseListOptions(request.query, ASSIGNMENT_SORT, { sortfield: 'Project.Name' }, ASSIGNMENT_ALIASES);
-      const drive = await sharedCloudDrives.find(db, accountId, sharedCloudDriveId);
-      if (!drive) throw new NotFound('Shared cloud drive', sharedCloudDriveId);
+      const drive = await requireReadableSharedCloudDrive(db, request.principal, sharedCloudDriveId);
+      const readable = readableScope(db, request.principal, 'projects');
       const page = await assignments.listAssignments(
         db,
         accountId,
@@ -233,6 +248,7 @@ export async function projectRoutes(app: App): Promise<void> {
         {
           ...options,
           sortColumn: options.sort.column,
+          where: readable?.('project_shared_cloud_drives.project_id'),
         },
       );
       const found = await projects.findMany(
@@ -304,12 +320,19 @@ function joinAssignments(
   });
 }
 
-/** Projects with their drives (and, once granted, users and groups), in a fixed number of queries. */
-async function projectDetails(db: Db, accountId: string, rows: ProjectRow[]) {
+/**
+ * Projects with their granted users and groups and their drives (those the caller may read), in a fixed
+ * number of queries whatever the page size: one per child kind, over the page's ids.
+ */
+async function projectDetails(db: Db, principal: Principal, rows: ProjectRow[]) {
+  const { accountId } = principal;
   const ids = rows.map((r) => r.id);
   const assigned = await assignments.assignmentsOf(db, accountId, { projectIds: ids });
-  const drives = await sharedCloudDrives.findMany(db, accountId, [...new Set(assigned.map((a) => a.shared_cloud_drive_id))]);
-  const driveById = new Map(drives.map((d) => [d.id, d]));
+  const driveIds = [...new Set(assigned.map((a) => a.shared_cloud_drive_id))];
+  const drives = await sharedCloudDrives.findMany(db, accountId, driveIds);
+  const readableDrive = await readableAmong(db, principal, 'shared_cloud_drives', driveIds);
+  const grantsData = await grantsDataOf(db, accountId, 'projects', ids);
+  const driveById = new Map(drives.filter((d) => readableDrive(d.id)).map((d) => [d.id, d]));
   const drivesByProject = new Map<
     string,
     {
@@ -326,8 +349,7 @@ async function projectDetails(db: Db, accountId: string, rows: ProjectRow[]) {
   }
   return rows.map((row) => ({
     ...presentProject(row),
-    usersData: [] as object[],
-    groupsData: [] as object[],
+    ...grantsData(row.id),
     drivesData: drivesByProject.get(row.id) ?? [],
   }));
 }

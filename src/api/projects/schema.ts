@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { BooleanQuery, CollectionOf, TokenQuery, Uuid, pagingQuery } from '../../http/paging.js';
 import { SharedCloudDrive } from '../sharedclouddrive/schema.js';
+import { ProjectGroupsData, ProjectUsersData } from '../userspermission/records.js';
 
 /** Sort fields of a project list: API name → column. */
 export const PROJECT_SORT = {
@@ -47,13 +48,10 @@ export const SharedCloudDriveProjectDTO = Type.Object({
   projectSharedCloudDrive: ProjectSharedCloudDrive,
 });
 
-/** Filled by the permissions controller; each entry pairs a user or group with its permission on the project. */
-const PermissionEntry = Type.Object({}, { additionalProperties: true });
-
 export const ProjectWithDetails = Type.Object({
   ...Project.properties,
-  usersData: Type.Array(PermissionEntry, { description: '[{user, permission}]: users granted this project.' }),
-  groupsData: Type.Array(PermissionEntry, { description: '[{userGroup, permission}]: user groups granted this project.' }),
+  usersData: ProjectUsersData,
+  groupsData: ProjectGroupsData,
   drivesData: Type.Array(Type.Object({ sharedCloudDrive: SharedCloudDrive, projectSharedCloudDrive: ProjectSharedCloudDrive }), {
     description: 'The shared cloud drives assigned to this project.',
   }),

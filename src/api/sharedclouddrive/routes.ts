@@ -1,11 +1,15 @@
 import { Type, type Static } from 'typebox';
 import type { App } from '../../app.js';
-import { requireAdmin } from '../../domain/access.js';
+import { readableAmong, readableScope, requireAdmin } from '../../domain/access.js';
 import { deleteSharedCloudDrive } from '../../domain/projects.js';
 import { NotFound } from '../../http/errors.js';
 import { collection, CollectionOf, Done, parseBoolean, parseListOptions, TokenQuery, Uuid } from '../../http/paging.js';
 import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
 import type { Db } from '../../store/db.js';
+import type { Principal } from '../../context.js';
+import { grantsDataOf } from '../userspermission/details.js';
+import { DriveGroupsData, DriveUsersData } from '../userspermission/records.js';
+import { effectiveAccessRoutes } from './effective.js';
 import type { SharedCloudDrive as DriveRow } from '../../store/types.js';
 import { cleanName } from '../../domain/names.js';
 import { presentProject, presentProjectSharedCloudDrive } from '../projects/present.js';
@@ -23,26 +27,27 @@ import {
 const tags = ['SharedCloudDrive'];
 const IdQuery = (description: string) => Type.Object({ ...TokenQuery, id: Uuid(description) });
 
-const PermissionEntry = Type.Object({}, { additionalProperties: true });
 const DriveWithDetails = Type.Object({
   ...SharedCloudDrive.properties,
   projectsData: Type.Array(Type.Object({ project: Project, projectSharedCloudDrive: ProjectSharedCloudDrive }), {
     description: 'The projects this drive is assigned to.',
   }),
-  usersData: Type.Array(PermissionEntry, { description: '[{user, permission}]: users granted this drive.' }),
-  groupsData: Type.Array(PermissionEntry, { description: '[{userGroup, permission}]: user groups granted this drive.' }),
+  usersData: DriveUsersData,
+  groupsData: DriveGroupsData,
 });
 
 export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   const { db } = app.ctx;
 
-  const list = async (accountId: string, query: Static<typeof ListDrivesQuery>) => {
+  const list = async (principal: Principal, query: Static<typeof ListDrivesQuery>) => {
     const options = parseListOptions(query, SHARED_CLOUD_DRIVE_SORT, { sortfield: 'Name' });
-    const page = await sharedCloudDrives.list(db, accountId, {
+    const readable = readableScope(db, principal, 'shared_cloud_drives');
+    const page = await sharedCloudDrives.list(db, principal.accountId, {
       ...options,
       sortColumn: options.sort.column,
       name: query.name,
       deleted: parseBoolean(query.deleted, false),
+      where: readable && (() => readable('shared_cloud_drives.id')),
     });
     return { options, page };
   };
@@ -50,6 +55,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   app.get(
     '/sharedclouddrive/get_all',
     {
+      config: { responseCache: true },
       schema: {
         tags,
         summary: 'The paginated list of shared cloud drives in the account.',
@@ -58,7 +64,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const { options, page } = await list(request.principal.accountId, request.query);
+      const { options, page } = await list(request.principal, request.query);
       return collection(page.rows.map(presentSharedCloudDrive), page.total, options);
     },
   );
@@ -66,6 +72,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   app.get(
     '/sharedclouddrive/get_all_with_details',
     {
+      config: { responseCache: true },
       schema: {
         tags,
         summary: 'Shared cloud drives with their projects, users and user groups inlined.',
@@ -74,9 +81,8 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const { accountId } = request.principal;
-      const { options, page } = await list(accountId, request.query);
-      return collection(await driveDetails(db, accountId, page.rows), page.total, options);
+      const { options, page } = await list(request.principal, request.query);
+      return collection(await driveDetails(db, request.principal, page.rows), page.total, options);
     },
   );
 
@@ -170,13 +176,23 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       return reply.code(200).send();
     },
   );
+
+  await effectiveAccessRoutes(app);
 }
 
-/** Drives with their projects (and, once granted, users and groups), in a fixed number of queries. */
-async function driveDetails(db: Db, accountId: string, rows: DriveRow[]) {
-  const assigned = await assignments.assignmentsOf(db, accountId, { sharedCloudDriveIds: rows.map((r) => r.id) });
-  const found = await projects.findMany(db, accountId, [...new Set(assigned.map((a) => a.project_id))]);
-  const projectById = new Map(found.map((p) => [p.id, p]));
+/**
+ * Drives with their projects (those the caller may read) and their granted users and groups, in a fixed
+ * number of queries whatever the page size: one per child kind, over the page's ids.
+ */
+async function driveDetails(db: Db, principal: Principal, rows: DriveRow[]) {
+  const { accountId } = principal;
+  const ids = rows.map((r) => r.id);
+  const assigned = await assignments.assignmentsOf(db, accountId, { sharedCloudDriveIds: ids });
+  const projectIds = [...new Set(assigned.map((a) => a.project_id))];
+  const found = await projects.findMany(db, accountId, projectIds);
+  const readableProject = await readableAmong(db, principal, 'projects', projectIds);
+  const grantsData = await grantsDataOf(db, accountId, 'shared_cloud_drives', ids);
+  const projectById = new Map(found.filter((p) => readableProject(p.id)).map((p) => [p.id, p]));
   const byDrive = new Map<
     string,
     { project: ReturnType<typeof presentProject>; projectSharedCloudDrive: ReturnType<typeof presentProjectSharedCloudDrive> }[]
@@ -191,7 +207,6 @@ async function driveDetails(db: Db, accountId: string, rows: DriveRow[]) {
   return rows.map((row) => ({
     ...presentSharedCloudDrive(row),
     projectsData: byDrive.get(row.id) ?? [],
-    usersData: [] as object[],
-    groupsData: [] as object[],
+    ...grantsData(row.id),
   }));
 }
