@@ -1,4 +1,6 @@
+import type { FastifyReply } from 'fastify';
 import { Type, type TProperties } from 'typebox';
+import type { JsonPage } from '../store/listing.js';
 import { Invalid } from './errors.js';
 
 export const MAX_PAGE_SIZE = 1000;
@@ -83,6 +85,16 @@ export function collection<T>(data: T[], total: number, options: ListOptions) {
       sort: [{ field: options.sort.field, descending: options.descending }],
     },
   };
+}
+
+/**
+ * Sends the DTOCollection envelope around a page that SQLite already wrote as JSON (fetchJsonPage):
+ * the same body `collection` gives, without building or serializing an object per record.
+ */
+export function sendCollectionJson(reply: FastifyReply, page: JsonPage, options: ListOptions): FastifyReply {
+  const envelope = JSON.stringify(collection([], page.total, options).options);
+  const body = `{"data":${page.json},"total":${page.total},"options":${envelope}}`;
+  return reply.type('application/json; charset=utf-8').send(body);
 }
 
 /** A 200 with no body (the documented "Returns HTTP 200"). */

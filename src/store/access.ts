@@ -1,5 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
+import { LIVE } from './listing.js';
 
 /**
  * The SQL of who reaches what (the rule itself is in src/domain/access.ts). A user reaches a project
@@ -29,7 +30,7 @@ function drivePathsQuery(db: Db, accountId: string, userId: string) {
     .innerJoin('shared_cloud_drives as d', 'd.id', 'p.shared_cloud_drive_id')
     .where('p.account_id', '=', accountId)
     .where('p.user_id', '=', userId)
-    .where('d.deleted', '=', 0)
+    .where('d.deleted', '=', LIVE)
     .select([
       'p.shared_cloud_drive_id as shared_cloud_drive_id',
       sql<Via>`'direct'`.as('via'),
@@ -46,8 +47,8 @@ function drivePathsQuery(db: Db, accountId: string, userId: string) {
     .innerJoin('shared_cloud_drives as d', 'd.id', 'p.shared_cloud_drive_id')
     .where('p.account_id', '=', accountId)
     .where('m.user_id', '=', userId)
-    .where('g.deleted', '=', 0)
-    .where('d.deleted', '=', 0)
+    .where('g.deleted', '=', LIVE)
+    .where('d.deleted', '=', LIVE)
     .select([
       'p.shared_cloud_drive_id as shared_cloud_drive_id',
       sql<Via>`'group'`.as('via'),
@@ -64,8 +65,8 @@ function drivePathsQuery(db: Db, accountId: string, userId: string) {
     .innerJoin('shared_cloud_drives as d', 'd.id', 'a.shared_cloud_drive_id')
     .where('p.account_id', '=', accountId)
     .where('p.user_id', '=', userId)
-    .where('pr.deleted', '=', 0)
-    .where('d.deleted', '=', 0)
+    .where('pr.deleted', '=', LIVE)
+    .where('d.deleted', '=', LIVE)
     .select([
       'a.shared_cloud_drive_id as shared_cloud_drive_id',
       sql<Via>`'project'`.as('via'),
@@ -84,9 +85,9 @@ function drivePathsQuery(db: Db, accountId: string, userId: string) {
     .innerJoin('shared_cloud_drives as d', 'd.id', 'a.shared_cloud_drive_id')
     .where('p.account_id', '=', accountId)
     .where('m.user_id', '=', userId)
-    .where('g.deleted', '=', 0)
-    .where('pr.deleted', '=', 0)
-    .where('d.deleted', '=', 0)
+    .where('g.deleted', '=', LIVE)
+    .where('pr.deleted', '=', LIVE)
+    .where('d.deleted', '=', LIVE)
     .select([
       'a.shared_cloud_drive_id as shared_cloud_drive_id',
       sql<Via>`'groupProject'`.as('via'),
@@ -117,7 +118,7 @@ function reachableProjectIds(db: Db, accountId: string, userId: string) {
     .innerJoin('user_groups as g', 'g.id', 'p.user_group_id')
     .where('p.account_id', '=', accountId)
     .where('m.user_id', '=', userId)
-    .where('g.deleted', '=', 0)
+    .where('g.deleted', '=', LIVE)
     .select('p.project_id as id');
   return direct.unionAll(group);
 }
@@ -150,7 +151,7 @@ export async function reachableAmong(
     .selectFrom(of)
     .select(`${of}.id as id`)
     .where(`${of}.account_id`, '=', accountId)
-    .where(`${of}.deleted`, '=', 0)
+    .where(`${of}.deleted`, '=', LIVE)
     .where(`${of}.id`, 'in', [...new Set(ids)])
     .where(reachableWhere(db, accountId, userId, of, `${of}.id`))
     .execute();
@@ -165,7 +166,7 @@ export async function isMemberOf(db: Db, accountId: string, userId: string, user
     .where('m.account_id', '=', accountId)
     .where('m.user_id', '=', userId)
     .where('m.user_group_id', '=', userGroupId)
-    .where('g.deleted', '=', 0)
+    .where('g.deleted', '=', LIVE)
     .select('m.id')
     .executeTakeFirst();
   return row !== undefined;

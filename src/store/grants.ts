@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
-import { containsPattern, fetchPage, likeEscape, newId, now, type Page } from './listing.js';
+import { containsPattern, fetchPage, likeEscape, LIVE, newId, now, type Page } from './listing.js';
 import type { Database } from './types.js';
 
 /**
@@ -93,8 +93,8 @@ function liveGrants(db: Db, accountId: string, info: GrantKindInfo) {
     .innerJoin(info.subjectTable, `${info.subjectTable}.id`, `${t}.${info.subjectColumn}`)
     .innerJoin(info.targetTable, `${info.targetTable}.id`, `${t}.${info.targetColumn}`)
     .where(`${t}.account_id`, '=', accountId)
-    .where(`${info.subjectTable}.deleted`, '=', 0)
-    .where(`${info.targetTable}.deleted`, '=', 0);
+    .where(`${info.subjectTable}.deleted`, '=', LIVE)
+    .where(`${info.targetTable}.deleted`, '=', LIVE);
 }
 
 /** Inserts the grants whose pair has none yet; a pair that has one keeps it (the silent skip). */
@@ -234,6 +234,6 @@ export async function liveRecords<T extends RecordTable>(
     .selectAll()
     .where('account_id', '=', accountId)
     .where('id', 'in', [...new Set(ids)])
-    .where('deleted', '=', 0)
+    .where('deleted', '=', LIVE)
     .execute();
 }

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { newId, now } from './listing.js';
+import { LIVE, newId, now } from './listing.js';
 
 /** An invitation to join an account: a one-time token (purpose 'invite') stored only as its SHA-256. */
 export interface Invitation {
@@ -64,7 +64,7 @@ export async function findLiveInvitation(db: Db, tokenHash: string, pendingStatu
     .where('one_time_tokens.purpose', '=', 'invite')
     .where('one_time_tokens.used_at', 'is', null)
     .where('one_time_tokens.expires_at', '>', now())
-    .where('users.deleted', '=', 0)
+    .where('users.deleted', '=', LIVE)
     .where('users.status', '=', pendingStatus)
     .executeTakeFirst();
 }

@@ -1,6 +1,6 @@
 import type { Expression, SqlBool } from 'kysely';
 import type { Db } from './db.js';
-import { fetchPage, newId, now, type Page } from './listing.js';
+import { fetchPage, LIVE, newId, now, type Page } from './listing.js';
 import type { ProjectSharedCloudDrive } from './types.js';
 
 export interface Pair {
@@ -72,8 +72,8 @@ export async function listAssignments(
     .innerJoin('projects', 'projects.id', 'project_shared_cloud_drives.project_id')
     .innerJoin('shared_cloud_drives', 'shared_cloud_drives.id', 'project_shared_cloud_drives.shared_cloud_drive_id')
     .where('project_shared_cloud_drives.account_id', '=', accountId)
-    .where('projects.deleted', '=', 0)
-    .where('shared_cloud_drives.deleted', '=', 0);
+    .where('projects.deleted', '=', LIVE)
+    .where('shared_cloud_drives.deleted', '=', LIVE);
   filtered =
     'projectId' in of
       ? filtered.where('project_shared_cloud_drives.project_id', '=', of.projectId)

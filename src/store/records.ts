@@ -1,7 +1,25 @@
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
+import { sql, type ExpressionBuilder, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { Duplicate } from '../http/errors.js';
 import { groupCommit, type Db } from './db.js';
-import { containsPattern, fetchPage, likeEscape, nameKey, newId, notIndexed, now, type Page } from './listing.js';
+import {
+  containsPattern,
+  countOf,
+  type CountQuery,
+  DELETED,
+  deletedFlag,
+  fetchJsonPage,
+  fetchPage,
+  type JsonPage,
+  likeEscape,
+  LIVE,
+  nameKey,
+  newId,
+  notIndexed,
+  now,
+  type Page,
+  type PageRequest,
+} from './listing.js';
+import { jsonObjectSql, type Shape } from './shape.js';
 import type { Database } from './types.js';
 
 /** The tables whose records have a unique name per account and a soft delete. */
@@ -37,43 +55,75 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
   const q = (db: Db) => db as any;
   const duplicate = () => new Duplicate(`A ${label} with the same name already exists.`);
 
-  return {
+  const maintainedCount = (db: Db, accountId: string, deleted: boolean): CountQuery =>
+    db
+      .selectFrom('record_counts')
+      .select(sql<number>`${sql.ref(deleted ? 'deleted' : 'live')}`.as('total'))
+      .where('account_id', '=', accountId)
+      .where('table_name', '=', table);
+
+  /**
+   * The account's records that a list query matches, how to count them, and how to page them. The
+   * account id and the name pattern come from `p`: real values, or placeholders (templates.ts).
+   */
+  const listing = (db: Db, query: ListQuery, p: { accountId: string; pattern?: string }) => {
+    let filtered = q(db)
+      .selectFrom(table)
+      .where(`${table}.account_id`, '=', p.accountId)
+      .where(`${table}.deleted`, '=', deletedFlag(query.deleted));
+    if (query.name) {
+      filtered = filtered.where(sql<SqlBool>`${sql.ref(`${table}.name_key`)} like ${p.pattern} escape ${likeEscape}`);
+    }
+    if (query.where) filtered = filtered.where(query.where);
+    // Unfiltered, the total is the maintained count (record_counts), not a count of up to 1M rows.
+    const counted: CountQuery =
+      query.name || query.where ? countOf(filtered) : maintainedCount(db, p.accountId, query.deleted ?? false);
+    return { filtered, counted, request: pageRequest(query) };
+  };
+  const pageRequest = (query: ListQuery): PageRequest => ({
+    page: query.page,
+    pageSize: query.pageSize,
+    sortColumn: `${table}.${query.sortColumn}`,
+    idColumn: `${table}.id`,
+    descending: query.descending,
+  });
+  const valuesOf = (accountId: string, query: ListQuery) => ({
+    accountId,
+    ...(query.name ? { pattern: containsPattern(query.name) } : {}),
+  });
+  // The json_object expression of each shape, built once, and a number naming the shape in query keys.
+  const objects = new WeakMap<object, { sql: RawBuilder<string>; id: number }>();
+  let shapesSeen = 0;
+
+  const records = {
     async list(db: Db, accountId: string, query: ListQuery): Promise<Page<Row<T>>> {
-      let filtered = q(db)
-        .selectFrom(table)
-        .where(`${table}.account_id`, '=', accountId)
-        .where(`${table}.deleted`, '=', query.deleted ? 1 : 0);
-      if (query.name) {
-        filtered = filtered.where(
-          sql<SqlBool>`${sql.ref(`${table}.name_key`)} like ${containsPattern(query.name)} escape ${likeEscape}`,
-        );
-      }
-      if (query.where) filtered = filtered.where(query.where);
-      // Unfiltered, the total is the maintained count (record_counts), not a count of up to 1M rows.
-      const count = query.name || query.where ? undefined : () => this.count(db, accountId, { deleted: query.deleted });
-      return fetchPage(
-        filtered,
-        (s: any) => s.selectAll(table),
-        {
-          page: query.page,
-          pageSize: query.pageSize,
-          sortColumn: `${table}.${query.sortColumn}`,
-          idColumn: `${table}.id`,
-          descending: query.descending,
+      const { filtered, counted, request } = listing(db, query, valuesOf(accountId, query));
+      return fetchPage(filtered, (s: any) => s.selectAll(table), request, counted) as Promise<Page<Row<T>>>;
+    },
+
+    /** The same page as `list`, built by SQLite as the JSON array of `shape`'s objects. */
+    async listJson(db: Db, accountId: string, query: ListQuery, shape: Shape<Row<T>>): Promise<JsonPage> {
+      let object = objects.get(shape);
+      if (!object) objects.set(shape, (object = { sql: jsonObjectSql(shape, table), id: shapesSeen++ }));
+      const { sql: json, id } = object;
+      return fetchJsonPage(db, {
+        // A restriction (a member's reachable records) holds values of its own: compiled per request.
+        key: query.where
+          ? undefined
+          : [table, id, query.sortColumn, query.descending, query.deleted ?? false, Boolean(query.name)].join('|'),
+        build: (p) => {
+          const { filtered, counted } = listing(db, query, p as { accountId: string; pattern?: string });
+          return { filtered, counted, object: json };
         },
-        count,
-      ) as Promise<Page<Row<T>>>;
+        values: valuesOf(accountId, query),
+        request: pageRequest(query),
+      });
     },
 
     /** How many live (or deleted) records the account has, from record_counts (kept by triggers, 002). */
     async count(db: Db, accountId: string, options: { deleted?: boolean } = {}): Promise<number> {
-      const row = await db
-        .selectFrom('record_counts')
-        .select(['live', 'deleted'])
-        .where('account_id', '=', accountId)
-        .where('table_name', '=', table)
-        .executeTakeFirst();
-      return row ? Number(options.deleted ? row.deleted : row.live) : 0;
+      const row = await maintainedCount(db, accountId, options.deleted ?? false).executeTakeFirst();
+      return Number(row?.total ?? 0);
     },
 
     /** A live record of the account, or undefined (another account's id looks exactly like an unknown one). */
@@ -83,7 +133,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
         .selectAll()
         .where('account_id', '=', accountId)
         .where('id', '=', id)
-        .where('deleted', '=', options.deleted ? 1 : 0)
+        .where('deleted', '=', deletedFlag(options.deleted))
         .executeTakeFirst();
     },
 
@@ -96,7 +146,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
         .selectAll()
         .where(notIndexed(db, 'account_id'), '=', accountId)
         .where('id', 'in', ids)
-        .where(notIndexed(db, 'deleted'), '=', 0)
+        .where(notIndexed(db, 'deleted'), '=', LIVE)
         .execute();
     },
 
@@ -136,7 +186,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
           .set(set)
           .where('account_id', '=', accountId)
           .where('id', '=', id)
-          .where('deleted', '=', 0)
+          .where('deleted', '=', LIVE)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) return undefined;
       } catch (err) {
@@ -153,7 +203,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
         .set({ deleted: 1, update_date: now() })
         .where('account_id', '=', accountId)
         .where('id', '=', id)
-        .where('deleted', '=', 0)
+        .where('deleted', '=', LIVE)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
@@ -166,7 +216,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
           .set({ deleted: 0, update_date: now() })
           .where('account_id', '=', accountId)
           .where('id', '=', id)
-          .where('deleted', '=', 1)
+          .where('deleted', '=', DELETED)
           .executeTakeFirst();
         return Number(result.numUpdatedRows) > 0;
       } catch (err) {
@@ -175,4 +225,5 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
       }
     },
   };
+  return records;
 }

@@ -6,6 +6,7 @@ import type {
   UserProjectPermissionTable,
   UserSharedCloudDrivePermissionTable,
 } from './types.js';
+import { LIVE } from './listing.js';
 
 // The permissions seen from their subject (a user or a group): the details views and the deletes of
 // users and groups. The grants themselves are written by the permissions controller's store.
@@ -28,7 +29,7 @@ export async function projectPermissionsOfUsers(
     .selectAll('user_project_permissions')
     .where('user_project_permissions.account_id', '=', accountId)
     .where('user_project_permissions.user_id', 'in', userIds)
-    .where('projects.deleted', '=', 0)
+    .where('projects.deleted', '=', LIVE)
     .orderBy('projects.name_key')
     .orderBy('user_project_permissions.id')
     .execute();
@@ -47,7 +48,7 @@ export async function drivePermissionsOfUsers(
     .selectAll('user_shared_cloud_drive_permissions')
     .where('user_shared_cloud_drive_permissions.account_id', '=', accountId)
     .where('user_shared_cloud_drive_permissions.user_id', 'in', userIds)
-    .where('shared_cloud_drives.deleted', '=', 0)
+    .where('shared_cloud_drives.deleted', '=', LIVE)
     .orderBy('shared_cloud_drives.name_key')
     .orderBy('user_shared_cloud_drive_permissions.id')
     .execute();
@@ -66,7 +67,7 @@ export async function projectPermissionsOfGroups(
     .selectAll('user_group_project_permissions')
     .where('user_group_project_permissions.account_id', '=', accountId)
     .where('user_group_project_permissions.user_group_id', 'in', userGroupIds)
-    .where('projects.deleted', '=', 0)
+    .where('projects.deleted', '=', LIVE)
     .orderBy('projects.name_key')
     .orderBy('user_group_project_permissions.id')
     .execute();
@@ -85,7 +86,7 @@ export async function drivePermissionsOfGroups(
     .selectAll('user_group_shared_cloud_drive_permissions')
     .where('user_group_shared_cloud_drive_permissions.account_id', '=', accountId)
     .where('user_group_shared_cloud_drive_permissions.user_group_id', 'in', userGroupIds)
-    .where('shared_cloud_drives.deleted', '=', 0)
+    .where('shared_cloud_drives.deleted', '=', LIVE)
     .orderBy('shared_cloud_drives.name_key')
     .orderBy('user_group_shared_cloud_drive_permissions.id')
     .execute();

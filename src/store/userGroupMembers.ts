@@ -1,6 +1,6 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
-import { containsPattern, fetchPage, likeEscape, newId, now, type Page } from './listing.js';
+import { containsPattern, fetchPage, likeEscape, LIVE, newId, now, type Page } from './listing.js';
 import type { Selectable } from 'kysely';
 import type { UserGroupTable, UserUserGroupTable } from './types.js';
 
@@ -77,8 +77,8 @@ export async function listMemberships(
     .innerJoin('users', 'users.id', 'user_user_groups.user_id')
     .innerJoin('user_groups', 'user_groups.id', 'user_user_groups.user_group_id')
     .where('user_user_groups.account_id', '=', accountId)
-    .where('users.deleted', '=', 0)
-    .where('user_groups.deleted', '=', 0);
+    .where('users.deleted', '=', LIVE)
+    .where('user_groups.deleted', '=', LIVE);
   if ('userGroupId' in of) {
     filtered = filtered.where('user_user_groups.user_group_id', '=', of.userGroupId);
     if (query.filter) {
@@ -124,8 +124,8 @@ export async function membershipsOf(
     .selectAll('user_user_groups')
     .where('user_user_groups.account_id', '=', accountId)
     .where(column, 'in', ids)
-    .where('users.deleted', '=', 0)
-    .where('user_groups.deleted', '=', 0)
+    .where('users.deleted', '=', LIVE)
+    .where('user_groups.deleted', '=', LIVE)
     .orderBy('user_user_groups.create_date')
     .orderBy('user_user_groups.id')
     .execute();
@@ -145,7 +145,7 @@ export async function findGroupsByNameOrId(db: Db, accountId: string, nameKeys: 
         .selectFrom('user_groups')
         .selectAll()
         .where('account_id', '=', accountId)
-        .where('deleted', '=', 0)
+        .where('deleted', '=', LIVE)
         .where(column, 'in', values.slice(i, i + CHUNK))
         .execute();
       for (const row of rows) found.set(row.id, row);

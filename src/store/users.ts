@@ -1,6 +1,6 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
-import { containsPattern, fetchPage, likeEscape, newId, now, type Page } from './listing.js';
+import { containsPattern, deletedFlag, fetchPage, likeEscape, LIVE, newId, now, type Page } from './listing.js';
 import type { NewUser, User, UserUpdate } from './types.js';
 
 export const UserStatus = { Active: 1, Inactive: 2, Pending: 4 } as const;
@@ -47,7 +47,7 @@ export async function findUser(db: Db, accountId: string, userId: string): Promi
     .selectAll()
     .where('account_id', '=', accountId)
     .where('id', '=', userId)
-    .where('deleted', '=', 0)
+    .where('deleted', '=', LIVE)
     .executeTakeFirst();
 }
 
@@ -57,7 +57,7 @@ export async function findUserByUsername(db: Db, username: string): Promise<User
     .selectFrom('users')
     .selectAll()
     .where('username_key', '=', username.trim().toLowerCase())
-    .where('deleted', '=', 0)
+    .where('deleted', '=', LIVE)
     .executeTakeFirst();
 }
 
@@ -91,7 +91,7 @@ export async function listUsers(db: Db, accountId: string, query: UserListQuery)
   let filtered = db
     .selectFrom('users')
     .where('users.account_id', '=', accountId)
-    .where('users.deleted', '=', query.deleted ? 1 : 0)
+    .where('users.deleted', '=', deletedFlag(query.deleted))
     .where(sql<SqlBool>`(${sql.ref('users.status')} & ${query.status}) != 0`);
   if (query.userType !== undefined) {
     filtered = filtered.where(sql<SqlBool>`(${sql.ref('users.user_type')} & ${query.userType}) != 0`);
@@ -121,7 +121,7 @@ export async function findUsers(db: Db, accountId: string, ids: readonly string[
         .selectAll()
         .where('account_id', '=', accountId)
         .where('id', 'in', unique.slice(i, i + CHUNK))
-        .where('deleted', '=', 0)
+        .where('deleted', '=', LIVE)
         .execute()),
     );
   }
@@ -138,7 +138,7 @@ export async function findUsersByUsernameKeys(db: Db, keys: readonly string[]): 
         .selectFrom('users')
         .selectAll()
         .where('username_key', 'in', unique.slice(i, i + CHUNK))
-        .where('deleted', '=', 0)
+        .where('deleted', '=', LIVE)
         .execute()),
     );
   }
@@ -173,7 +173,7 @@ export async function softDeleteUser(db: Db, accountId: string, userId: string):
     .set({ deleted: 1, update_date: now() })
     .where('account_id', '=', accountId)
     .where('id', '=', userId)
-    .where('deleted', '=', 0)
+    .where('deleted', '=', LIVE)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

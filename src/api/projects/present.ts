@@ -1,17 +1,18 @@
+import { presenter, shapeOf } from '../../store/shape.js';
 import type { Project, ProjectSharedCloudDrive } from '../../store/types.js';
 
-export function presentProject(row: Project) {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    name: row.name,
-    description: row.description,
-    active: row.active === 1,
-    deleted: row.deleted === 1,
-    createDate: row.create_date,
-    updateDate: row.update_date,
-  };
-}
+/** A project as the API shows it (the Project DTO). */
+export const projectShape = shapeOf<Project>()({
+  id: 'id',
+  accountId: 'account_id',
+  name: 'name',
+  description: 'description',
+  active: { boolean: 'active' },
+  deleted: { boolean: 'deleted' },
+  createDate: 'create_date',
+  updateDate: 'update_date',
+});
+export const presentProject = presenter<Project, typeof projectShape>(projectShape);
 
 export function presentProjectSharedCloudDrive(row: ProjectSharedCloudDrive) {
   return {

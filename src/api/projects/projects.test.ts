@@ -121,6 +121,19 @@ describe('update', () => {
     assert.ok(full.body.updateDate >= created.updateDate);
   });
 
+  test('get_all lists exactly what update answered: same fields in the same order, quotes, backslashes and non-ASCII intact', async () => {
+    const name = 'Grade "Final" \\ v2 – Ünïcode 🎬';
+    const created = (await insert(owner.client, { name, description: 'line 1\nline 2\t"quoted" \\ </script>' })).body;
+    const updated = await owner.client.put('/projects/update', { id: created.id, active: false });
+    assert.equal(updated.status, 200, updated.text);
+    const listed = await owner.client.get('/projects/get_all', { name: 'Ünïcode 🎬' });
+    assert.equal(listed.status, 200, listed.text);
+    assert.match(listed.headers.get('content-type') ?? '', /^application\/json; charset=utf-8$/);
+    assert.equal(listed.body.total, 1);
+    assert.equal(JSON.stringify(listed.body.data[0]), JSON.stringify(updated.body));
+    assert.deepEqual(Object.keys(listed.body), ['data', 'total', 'options']);
+  });
+
   test('unknown id, another account’s id, missing id, duplicate name', async () => {
     const mine = (await insert(owner.client, { name: 'Mine For Update' })).body;
     expectError(await owner.client.put('/projects/update', { id: UNKNOWN_ID, name: 'x' }), 499, 'NOT_FOUND');

@@ -8,7 +8,7 @@ import {
 } from '../../domain/access.js';
 import { assignSharedCloudDrives, deleteProject } from '../../domain/projects.js';
 import { NotFound } from '../../http/errors.js';
-import { collection, Done, parseBoolean, parseListOptions, TokenQuery } from '../../http/paging.js';
+import { collection, Done, parseBoolean, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
 import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
 import type { Db } from '../../store/db.js';
 import type { Principal } from '../../context.js';
@@ -17,7 +17,7 @@ import type { Project as ProjectRow, ProjectSharedCloudDrive as AssignmentRow } 
 import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
 import { SHARED_CLOUD_DRIVE_SORT } from '../sharedclouddrive/schema.js';
 import { cleanName } from '../../domain/names.js';
-import { presentProject, presentProjectSharedCloudDrive } from './present.js';
+import { presentProject, presentProjectSharedCloudDrive, projectShape } from './present.js';
 import {
   AssignBody,
   AssignedDrivesQuery,
@@ -61,17 +61,17 @@ export async function projectRoutes(app: App): Promise<void> {
         response: { 200: ProjectList },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const options = parseListOptions(request.query, PROJECT_SORT, { sortfield: 'Name' });
       const readable = readableScope(db, request.principal, 'projects');
-      const page = await projects.list(db, request.principal.accountId, {
+      const query = {
         ...options,
         sortColumn: options.sort.column,
         name: request.query.name,
         deleted: parseBoolean(request.query.deleted, false),
         where: readable && (() => readable('projects.id')),
-      });
-      return collection(page.rows.map(presentProject), page.total, options);
+      };
+      return sendCollectionJson(reply, await projects.listJson(db, request.principal.accountId, query, projectShape), options);
     },
   );
 

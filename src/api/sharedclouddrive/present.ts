@@ -1,29 +1,30 @@
+import { presenter, shapeOf } from '../../store/shape.js';
 import type { SharedCloudDrive } from '../../store/types.js';
 
-export function presentSharedCloudDrive(row: SharedCloudDrive) {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    creatorUserId: row.creator_user_id,
-    cloudAccountId: row.cloud_account_id,
-    name: row.name,
-    prefix: row.prefix,
-    prefixId: row.prefix_id,
-    storageId: row.storage_id,
-    storageName: row.storage_name,
-    objectsPerFolder: row.objects_per_folder,
-    allowDelete: row.allow_delete === 1,
-    localCacheEncrypted: row.local_cache_encrypted === 1,
-    cloudObjectsEncrypted: row.cloud_objects_encrypted === 1,
-    driveType: row.drive_type,
-    syncType: row.sync_type,
-    active: row.active === 1,
-    deleted: row.deleted === 1,
-    cloudAccount: null,
-    createDate: row.create_date,
-    updateDate: row.update_date,
-  };
-}
+/** A shared cloud drive as the API shows it (the SharedCloudDrive DTO). */
+export const sharedCloudDriveShape = shapeOf<SharedCloudDrive>()({
+  id: 'id',
+  accountId: 'account_id',
+  creatorUserId: 'creator_user_id',
+  cloudAccountId: 'cloud_account_id',
+  name: 'name',
+  prefix: 'prefix',
+  prefixId: 'prefix_id',
+  storageId: 'storage_id',
+  storageName: 'storage_name',
+  objectsPerFolder: 'objects_per_folder',
+  allowDelete: { boolean: 'allow_delete' },
+  localCacheEncrypted: { boolean: 'local_cache_encrypted' },
+  cloudObjectsEncrypted: { boolean: 'cloud_objects_encrypted' },
+  driveType: 'drive_type',
+  syncType: 'sync_type',
+  active: { boolean: 'active' },
+  deleted: { boolean: 'deleted' },
+  cloudAccount: { constant: null },
+  createDate: 'create_date',
+  updateDate: 'update_date',
+});
+export const presentSharedCloudDrive = presenter<SharedCloudDrive, typeof sharedCloudDriveShape>(sharedCloudDriveShape);
 
 /** API field → column, for the writable fields of a drive. */
 export const driveColumns = {

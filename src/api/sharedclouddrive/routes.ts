@@ -3,7 +3,16 @@ import type { App } from '../../app.js';
 import { readableAmong, readableScope, requireAdmin } from '../../domain/access.js';
 import { deleteSharedCloudDrive } from '../../domain/projects.js';
 import { NotFound } from '../../http/errors.js';
-import { collection, CollectionOf, Done, parseBoolean, parseListOptions, TokenQuery, Uuid } from '../../http/paging.js';
+import {
+  collection,
+  CollectionOf,
+  Done,
+  parseBoolean,
+  parseListOptions,
+  sendCollectionJson,
+  TokenQuery,
+  Uuid,
+} from '../../http/paging.js';
 import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
 import type { Db } from '../../store/db.js';
 import type { Principal } from '../../context.js';
@@ -14,7 +23,7 @@ import type { SharedCloudDrive as DriveRow } from '../../store/types.js';
 import { cleanName } from '../../domain/names.js';
 import { presentProject, presentProjectSharedCloudDrive } from '../projects/present.js';
 import { Project, ProjectSharedCloudDrive } from '../projects/schema.js';
-import { driveChanges, presentSharedCloudDrive } from './present.js';
+import { driveChanges, presentSharedCloudDrive, sharedCloudDriveShape } from './present.js';
 import {
   DriveList,
   InsertDriveBody,
@@ -39,17 +48,23 @@ const DriveWithDetails = Type.Object({
 export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   const { db } = app.ctx;
 
-  const list = async (principal: Principal, query: Static<typeof ListDrivesQuery>) => {
+  const listQuery = (principal: Principal, query: Static<typeof ListDrivesQuery>) => {
     const options = parseListOptions(query, SHARED_CLOUD_DRIVE_SORT, { sortfield: 'Name' });
     const readable = readableScope(db, principal, 'shared_cloud_drives');
-    const page = await sharedCloudDrives.list(db, principal.accountId, {
-      ...options,
-      sortColumn: options.sort.column,
-      name: query.name,
-      deleted: parseBoolean(query.deleted, false),
-      where: readable && (() => readable('shared_cloud_drives.id')),
-    });
-    return { options, page };
+    return {
+      options,
+      query: {
+        ...options,
+        sortColumn: options.sort.column,
+        name: query.name,
+        deleted: parseBoolean(query.deleted, false),
+        where: readable && (() => readable('shared_cloud_drives.id')),
+      },
+    };
+  };
+  const list = async (principal: Principal, query: Static<typeof ListDrivesQuery>) => {
+    const { options, query: listing } = listQuery(principal, query);
+    return { options, page: await sharedCloudDrives.list(db, principal.accountId, listing) };
   };
 
   app.get(
@@ -63,9 +78,10 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
         response: { 200: DriveList },
       },
     },
-    async (request) => {
-      const { options, page } = await list(request.principal, request.query);
-      return collection(page.rows.map(presentSharedCloudDrive), page.total, options);
+    async (request, reply) => {
+      const { options, query } = listQuery(request.principal, request.query);
+      const page = await sharedCloudDrives.listJson(db, request.principal.accountId, query, sharedCloudDriveShape);
+      return sendCollectionJson(reply, page, options);
     },
   );
 

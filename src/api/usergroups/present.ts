@@ -1,19 +1,20 @@
+import { presenter, shapeOf } from '../../store/shape.js';
 import type { UserGroup } from '../../store/types.js';
 import type { UserGroupProjectPermission, UserGroupSharedCloudDrivePermission } from '../../store/subjectPermissions.js';
 import type { UserUserGroup } from '../../store/userGroupMembers.js';
 
-export function presentUserGroup(row: UserGroup) {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    name: row.name,
-    description: row.description,
-    active: row.active === 1,
-    deleted: row.deleted === 1,
-    createDate: row.create_date,
-    updateDate: row.update_date,
-  };
-}
+/** A user group as the API shows it (the UserGroup DTO). */
+export const userGroupShape = shapeOf<UserGroup>()({
+  id: 'id',
+  accountId: 'account_id',
+  name: 'name',
+  description: 'description',
+  active: { boolean: 'active' },
+  deleted: { boolean: 'deleted' },
+  createDate: 'create_date',
+  updateDate: 'update_date',
+});
+export const presentUserGroup = presenter<UserGroup, typeof userGroupShape>(userGroupShape);
 
 export function presentUserUserGroup(row: UserUserGroup) {
   return { id: row.id, userId: row.user_id, userGroupId: row.user_group_id, createDate: row.create_date };

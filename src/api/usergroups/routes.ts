@@ -4,7 +4,7 @@ import { requireAdmin } from '../../domain/access.js';
 import { cleanName } from '../../domain/names.js';
 import { assignUsers, deleteUserGroup, importUsers } from '../../domain/userGroups.js';
 import { NotFound } from '../../http/errors.js';
-import { collection, Done, parseBoolean, parseListOptions, TokenQuery } from '../../http/paging.js';
+import { collection, Done, parseBoolean, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
 import type { Db } from '../../store/db.js';
 import { projects, sharedCloudDrives, subjectPermissions, userGroupMembers, userGroups, users } from '../../store/index.js';
 import type { UserGroup as UserGroupRow } from '../../store/types.js';
@@ -17,6 +17,7 @@ import {
   presentUserGroupProjectPermission,
   presentUserGroupSharedCloudDrivePermission,
   presentUserUserGroup,
+  userGroupShape,
 } from './present.js';
 import {
   AssignedUserGroupsQuery,
@@ -41,15 +42,16 @@ export async function userGroupRoutes(app: App): Promise<void> {
   const ctx = app.ctx;
   const { db } = ctx;
 
-  const listGroups = (accountId: string, query: Static<typeof ListUserGroupsQuery>) => {
+  const listQuery = (query: Static<typeof ListUserGroupsQuery>) => {
     const options = parseListOptions(query, USER_GROUP_SORT, { sortfield: 'Name' });
-    const page = userGroups.list(db, accountId, {
-      ...options,
-      sortColumn: options.sort.column,
-      name: query.name,
-      deleted: parseBoolean(query.deleted, false),
-    });
-    return { options, page };
+    return {
+      options,
+      query: { ...options, sortColumn: options.sort.column, name: query.name, deleted: parseBoolean(query.deleted, false) },
+    };
+  };
+  const listGroups = (accountId: string, query: Static<typeof ListUserGroupsQuery>) => {
+    const { options, query: listing } = listQuery(query);
+    return { options, page: userGroups.list(db, accountId, listing) };
   };
 
   app.get(
@@ -62,11 +64,14 @@ export async function userGroupRoutes(app: App): Promise<void> {
         response: { 200: UserGroupList },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       requireAdmin(request.principal);
-      const { options, page } = listGroups(request.principal.accountId, request.query);
-      const { rows, total } = await page;
-      return collection(rows.map(presentUserGroup), total, options);
+      const { options, query } = listQuery(request.query);
+      return sendCollectionJson(
+        reply,
+        await userGroups.listJson(db, request.principal.accountId, query, userGroupShape),
+        options,
+      );
     },
   );
 
