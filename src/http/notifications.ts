@@ -88,7 +88,7 @@ export async function installNotifications(app: App): Promise<void> {
     },
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  const notify = (request: FastifyRequest, reply: FastifyReply) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
     if (reply.statusCode < 200 || reply.statusCode >= 300) return;
     // Public calls (signup, login, logout, ...) have no account to attribute them to: they go nowhere.
@@ -106,6 +106,15 @@ export async function installNotifications(app: App): Promise<void> {
         AccountId: accountId,
       },
     });
+  };
+  // Callback style: it runs after every response (reads included), where an async hook costs a promise.
+  app.addHook('onResponse', (request, reply, done) => {
+    try {
+      notify(request, reply);
+    } catch (err) {
+      request.log.error({ err }, 'could not send a notification');
+    }
+    done();
   });
 
   /** Upgrades need a valid token; the token is read before the socket is accepted. */

@@ -24,18 +24,22 @@ export function allowedHostSet(config: Config, port: number): Set<string> {
 
 export function installSecurity(app: FastifyInstance, config: Config, port: () => number): void {
   let allowed: Set<string> | undefined;
-  app.addHook('onRequest', async (request) => {
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  app.addHook('onRequest', (request, _reply, done) => {
     allowed ??= allowedHostSet(config, port());
     const host = (request.headers.host ?? '').toLowerCase();
     if (!allowed.has(host)) {
-      throw new SecurityRejected(`Host "${request.headers.host ?? ''}" is not allowed; use localhost or a configured host name.`);
+      done(new SecurityRejected(`Host "${request.headers.host ?? ''}" is not allowed; use localhost or a configured host name.`));
+      return;
     }
+    done();
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('cache-control', 'no-store');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('request-id', request.id);
+    done(null, payload);
   });
 }
 
