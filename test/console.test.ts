@@ -619,4 +619,22 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
     ]);
     await shot(page, '18-reader');
   });
+
+  test('the API reference at /docs renders every controller from the agent alone, under its CSP', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/docs`);
+    await page.locator('.opblock').first().waitFor();
+    const tags = await page.locator('.opblock-tag').allTextContents();
+    for (const tag of ['Authentication', 'Projects', 'SharedCloudDrive', 'User', 'UserGroup', 'UsersPermission']) {
+      assert.ok(
+        tags.some((t) => t.startsWith(tag)),
+        `${tag} among ${tags.join(', ')}`,
+      );
+    }
+    assert.ok(
+      seen.requests.some((url) => url.endsWith('/docs/json')),
+      'the page loaded the document',
+    );
+    await shot(page, '19-api-reference');
+  });
 });

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { FileSet, fileRoutes } from './files.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -37,16 +37,15 @@ export async function consoleRoutes(app: FastifyInstance): Promise<void> {
     app.log.warn({ looked: WEB_DIR_CANDIDATES }, 'web console files not found; the console is not served');
     return;
   }
-  // @fastify/static takes no route config, so the routes it adds in this plugin are marked here.
-  app.addHook('onRoute', (route) => {
-    route.config = { ...(route.config as object), public: true };
-    route.schema = Object.assign({}, route.schema, { hide: true }); // out of the OpenAPI document
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('content-security-policy', CONSOLE_CSP);
-    reply.header('x-frame-options', 'DENY');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-  });
   // One route per file found at start-up (no wildcard), so unknown paths stay the API's 404.
-  await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: 'index.html', decorateReply: false });
+  const files = new Map<string, string>();
+  for (const name of fs.readdirSync(root)) {
+    if (fs.statSync(path.join(root, name)).isFile()) files.set(`/${name}`, path.join(root, name));
+  }
+  files.set('/', path.join(root, 'index.html'));
+  fileRoutes(app, new FileSet(files), {
+    'content-security-policy': CONSOLE_CSP,
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+  });
 }

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { Type } from 'typebox';
+import { FileSet } from './files.js';
 
 /**
  * The OpenAPI 3.1 document (GET /openapi.json) and its reference page (GET /docs), generated from the
@@ -60,10 +62,6 @@ type Schema = Record<string, unknown>;
 function declaresNoBody(schema: unknown): boolean {
   if (typeof schema !== 'object' || schema === null) return false;
   return Object.keys(schema).every((key) => key === 'description' || key === 'title');
-}
-
-export function isDocsRoute(url: string): boolean {
-  return url === OPENAPI_PATH || url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`);
 }
 
 /** Adds what every operation shares: 499 everywhere; 401 and the security requirement on protected routes. */
@@ -125,6 +123,68 @@ with no body.
 **Lists.** \`{"data": [...], "total": N, "options": {"page", "pageSize", "sort": [{"field", "descending"}]}}\`;
 \`page\` is 1-based, \`pagesize\` 1 to 1000, \`sortfield\` case-insensitive.`;
 
+/**
+ * The reference page: Swagger UI (the swagger-ui-dist files, read on first use) pointed at the document.
+ * Everything it loads comes from the agent itself; no CDN, no validator badge, no inline script.
+ */
+function docsRoutes(app: FastifyInstance): void {
+  const dist = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const asset = (name: string) => [`${DOCS_PREFIX}/static/${name}`, path.join(dist, name)] as const;
+  const files = new FileSet(
+    new Map<string, string | (() => string)>([
+      [`${DOCS_PREFIX}/index.html`, () => DOCS_PAGE],
+      asset('swagger-ui.css'),
+      asset('index.css'),
+      asset('favicon-32x32.png'),
+      asset('swagger-ui-bundle.js'),
+      [`${DOCS_PREFIX}/static/swagger-initializer.js`, () => DOCS_INITIALIZER],
+    ]),
+  );
+  const headers = { 'content-security-policy': DOCS_CSP };
+  const hidden = { config: { public: true }, schema: { hide: true } };
+  app.get(DOCS_PREFIX, hidden, (_request, reply) => files.send(reply, `${DOCS_PREFIX}/index.html`, headers));
+  app.get(`${DOCS_PREFIX}/json`, hidden, async () => app.swagger());
+  app.get(`${DOCS_PREFIX}/static/*`, hidden, (request, reply) =>
+    files.send(reply, `${DOCS_PREFIX}/static/${(request.params as { '*': string })['*']}`, headers),
+  );
+}
+
+const DOCS_PAGE = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>clickd API reference</title>
+    <link rel="stylesheet" href="${DOCS_PREFIX}/static/swagger-ui.css" />
+    <link rel="stylesheet" href="${DOCS_PREFIX}/static/index.css" />
+    <link rel="icon" type="image/png" href="${DOCS_PREFIX}/static/favicon-32x32.png" sizes="32x32" />
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="${DOCS_PREFIX}/static/swagger-ui-bundle.js" charset="utf-8"></script>
+    <script src="${DOCS_PREFIX}/static/swagger-initializer.js" charset="utf-8"></script>
+  </body>
+</html>
+`;
+
+const DOCS_INITIALIZER = `// The document is the agent's own, at ${DOCS_PREFIX}/json (the same as ${OPENAPI_PATH}).
+function resolveUrl(url) {
+  return new URL(url, window.location.origin + '${DOCS_PREFIX}/').href;
+}
+window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: resolveUrl('./json'),
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    docExpansion: 'list',
+    defaultModelsExpandDepth: 0,
+    displayRequestDuration: true,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: 'BaseLayout',
+  });
+};
+`;
+
 // Everything the page loads comes from the agent itself; no CDN, no validator badge.
 const DOCS_CSP =
   "default-src 'self'; base-uri 'self'; connect-src 'self'; font-src 'self' data:; form-action 'self'; " +
@@ -146,16 +206,10 @@ export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
   return registries.get(app) ?? [];
 }
 
-const LOGO =
-  '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40" viewBox="0 0 160 40">' +
-  '<text x="0" y="29" font-family="sans-serif" font-size="26" font-weight="bold" fill="#fff">clickd API</text></svg>';
-
 export async function installOpenApi(app: FastifyInstance): Promise<void> {
   const registry: RegisteredRoute[] = [];
   registries.set(app, registry);
   app.addHook('onRoute', (route) => {
-    // swagger-ui registers its own routes: the reference page, like the document, needs no token.
-    if (isDocsRoute(route.url)) route.config = { ...route.config, public: true };
     const hidden = (route.schema as Schema | undefined)?.hide === true;
     const isPublic = route.config?.public === true;
     for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
@@ -194,14 +248,6 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
     transform: documentRoute as never,
   });
 
-  await app.register(swaggerUi, {
-    routePrefix: DOCS_PREFIX,
-    staticCSP: DOCS_CSP,
-    validatorUrl: false,
-    theme: { title: 'clickd API reference' },
-    logo: { type: 'image/svg+xml', content: Buffer.from(LOGO) },
-    uiConfig: { deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0, displayRequestDuration: true },
-  });
-
+  docsRoutes(app);
   app.get(OPENAPI_PATH, { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 }
