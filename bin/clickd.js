@@ -1,11 +1,43 @@
 #!/usr/bin/env node
 // The compiled CLI; `npm install` builds it (the `prepare` script). The single-file bundle starts faster
-// (scripts/bundle.js); it is used unless it is older than the compiled modules (a build whose bundling
-// step did not run) or CLICKD_NO_BUNDLE=1 asks for the modules themselves.
+// (scripts/bundle.js): it is run with V8's code cache recorded at build time, so its functions need not
+// be compiled again. It is used unless it is older than the compiled modules (a build whose bundling step
+// did not run) or CLICKD_NO_BUNDLE=1 asks for the modules themselves. A cache that V8 refuses (another
+// Node.js version) only costs the compilation it would have saved.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import vm from 'node:vm';
 
-const bundle = new URL('../dist/http/clickd.bundle.mjs', import.meta.url);
+const bundle = new URL('../dist/http/clickd.bundle.cjs', import.meta.url);
 const main = new URL('../dist/cli/main.js', import.meta.url);
 const mtime = (url) => fs.statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-if (process.env.CLICKD_NO_BUNDLE !== '1' && mtime(bundle) >= mtime(main)) await import(bundle.href);
+
+if (process.env.CLICKD_NO_BUNDLE !== '1' && mtime(bundle) >= mtime(main)) runBundle(bundle.pathname);
 else await import(main.href);
+
+function runBundle(filename) {
+  const cacheFile = `${filename}.cache`;
+  const mode = process.env.CLICKD_CODE_CACHE; // 'write' (the build's warm-up run), 'off', or unset
+  let cachedData;
+  if (mode !== 'write' && mode !== 'off') {
+    try {
+      cachedData = fs.readFileSync(cacheFile);
+    } catch {
+      // no cache: compile as usual
+    }
+  }
+  const source = fs.readFileSync(filename, 'utf8');
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new vm.Script(wrapper, {
+    filename,
+    cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (mode === 'write') {
+    // Written on exit, after the warm-up requests compiled the functions they use.
+    process.once('exit', () => fs.writeFileSync(cacheFile, script.createCachedData()));
+  }
+  const module = { exports: {}, filename, id: filename, loaded: false };
+  const require = createRequire(filename);
+  script.runInThisContext()(module.exports, require, module, filename, new URL('.', `file://${filename}`).pathname);
+}
