@@ -29,12 +29,8 @@ export async function assignSharedCloudDrives(db: Db, accountId: string, pairs: 
   const projectIds = [...new Set(pairs.map((p) => p.projectId))];
   const driveIds = [...new Set(pairs.map((p) => p.sharedCloudDriveId))];
   await db.transaction().execute(async (trx) => {
-    const [foundProjects, foundDrives] = [
-      await projects.findMany(trx, accountId, projectIds),
-      await sharedCloudDrives.findMany(trx, accountId, driveIds),
-    ];
-    const knownProjects = new Set(foundProjects.map((p) => p.id));
-    const knownDrives = new Set(foundDrives.map((d) => d.id));
+    const knownProjects = await projects.existingIds(trx, accountId, projectIds);
+    const knownDrives = await sharedCloudDrives.existingIds(trx, accountId, driveIds);
     const missing = [
       ...projectIds.filter((id) => !knownProjects.has(id)).map((id) => `Project ${id} not found.`),
       ...driveIds.filter((id) => !knownDrives.has(id)).map((id) => `Shared cloud drive ${id} not found.`),

@@ -150,6 +150,19 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
         .execute();
     },
 
+    /** The ids among `ids` of live records of the account (an existence check that reads no columns). */
+    async existingIds(db: Db, accountId: string, ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows: { id: string }[] = await q(db)
+        .selectFrom(table)
+        .select('id')
+        .where(notIndexed(db, 'account_id'), '=', accountId)
+        .where('id', 'in', ids)
+        .where(notIndexed(db, 'deleted'), '=', LIVE)
+        .execute();
+      return new Set(rows.map((r) => r.id));
+    },
+
     async insert(db: Db, accountId: string, values: Record<string, unknown> & { name: string }): Promise<Row<T>> {
       const at = now();
       const row = {
