@@ -1,19 +1,11 @@
 import { presenter, shapeOf } from '../../store/shape.js';
+import { projectShape } from '../projects/present.js';
 import type { UserGroup } from '../../store/types.js';
 import type { UserGroupProjectPermission, UserGroupSharedCloudDrivePermission } from '../../store/subjectPermissions.js';
 import type { UserUserGroup } from '../../store/userGroupMembers.js';
 
-/** A user group as the API shows it (the UserGroup DTO). */
-export const userGroupShape = shapeOf<UserGroup>()({
-  id: 'id',
-  accountId: 'account_id',
-  name: 'name',
-  description: 'description',
-  active: { boolean: 'active' },
-  deleted: { boolean: 'deleted' },
-  createDate: 'create_date',
-  updateDate: 'update_date',
-});
+/** A user group as the API shows it (the UserGroup DTO): the fields of a project, both being named records. */
+export const userGroupShape = shapeOf<UserGroup>()({ ...projectShape });
 export const presentUserGroup = presenter<UserGroup, typeof userGroupShape>(userGroupShape);
 
 export function presentUserUserGroup(row: UserUserGroup) {
