@@ -434,7 +434,9 @@ describe('clickd login with a second factor, and logout', () => {
       const wrong = await clickd(args, { CLICKD_PASSWORD: user.password, CLICKD_MFA_CODE: '000000' }, dir);
       assert.equal(wrong.code, 1);
       assert.match(wrong.stderr, /^error: TOTP: /);
-      const right = await clickd(args, { CLICKD_PASSWORD: user.password, CLICKD_MFA_CODE: totp.generate() }, dir);
+      // The code that turned MFA on is spent (each code works once): the next one signs in.
+      const next = totp.generate({ timestamp: Date.now() + 30_000 });
+      const right = await clickd(args, { CLICKD_PASSWORD: user.password, CLICKD_MFA_CODE: next }, dir);
       assert.equal(right.code, 0, right.stderr);
       assert.match((await clickd(['whoami'], {}, dir)).stdout, /^Two-factor: +yes$/m);
     } finally {

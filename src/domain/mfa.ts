@@ -19,12 +19,29 @@ export const CHALLENGE_TOTP = 1;
 /** A new base-32 shared secret (160 bits, the RFC 4226 recommendation). */
 export const newTotpSecret = (): string => new Secret({ size: 20 }).base32;
 
-/** Whether `code` is the TOTP of `secret` now, give or take one step; spaces in the code are ignored. */
-export function checkTotp(secret: string, code: string): boolean {
+/**
+ * The time step whose TOTP of `secret` is `code`, now give or take one step (spaces in the code are
+ * ignored); undefined when it matches none.
+ */
+export function totpStep(secret: string, code: string): number | undefined {
   const token = code.replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(token)) return false;
+  if (!/^\d{6}$/.test(token)) return undefined;
   const totp = new TOTP({ ...TOTP_PARAMS, secret: Secret.fromBase32(secret) });
-  return totp.validate({ token, window: TOTP_WINDOW }) !== null;
+  const now = Date.now();
+  const delta = totp.validate({ token, window: TOTP_WINDOW, timestamp: now });
+  return delta === null ? undefined : totp.counter({ timestamp: now }) + delta;
+}
+
+/**
+ * Accepts `code` for the user's second factor once: a code of the right step that was already accepted
+ * (or an older one, once a newer was) is refused like a wrong code (RFC 6238, section 5.2).
+ */
+async function acceptTotp(ctx: AppContext, user: Pick<User, 'id' | 'account_id'>, secret: string, code: string): Promise<void> {
+  const step = totpStep(secret, code);
+  if (step === undefined) throw new TotpFailed();
+  if (!(await users.claimTotpStep(ctx.db, user.account_id, user.id, step))) {
+    throw new TotpFailed('This verification code has already been used; enter the next one.');
+  }
 }
 
 /** Starts enrolment: a new secret, kept pending until set_mfa confirms it with a code. */
@@ -43,17 +60,20 @@ export async function setMfa(ctx: AppContext, principal: Principal, enabled: boo
   if (enabled) {
     if (!user.mfa_pending_secret) throw new Invalid('There is no pending MFA secret: call /user/generate_mfa_token first.');
     if (userCode === undefined) throw new Invalid("'userCode' is required to turn MFA on.");
-    if (!checkTotp(user.mfa_pending_secret, userCode)) throw new TotpFailed();
+    // A new secret: the codes of the one before are no concern, and this code is its first used.
+    const step = totpStep(user.mfa_pending_secret, userCode);
+    if (step === undefined) throw new TotpFailed();
     await users.updateUser(ctx.db, principal.accountId, principal.userId, {
       mfa: 1,
       mfa_secret: user.mfa_pending_secret,
       mfa_pending_secret: null,
+      mfa_last_step: step,
     });
     return;
   }
   if (user.mfa === 1 && user.mfa_secret) {
     if (userCode === undefined) throw new Invalid("'userCode' is required to turn MFA off.");
-    if (!checkTotp(user.mfa_secret, userCode)) throw new TotpFailed();
+    await acceptTotp(ctx, user, user.mfa_secret, userCode);
   }
   await users.updateUser(ctx.db, principal.accountId, principal.userId, { mfa: 0, mfa_secret: null, mfa_pending_secret: null });
 }
@@ -84,9 +104,11 @@ export async function respondToMfaChallenge(ctx: AppContext, session: string, us
   const user = await users.findUser(db, live.account_id, live.user_id);
   if (!user || user.mfa !== 1 || !user.mfa_secret) throw new TokenInvalid('The MFA session is invalid, expired or already used.');
   if (user.status !== UserStatus.Active) throw new InactiveUser();
-  if (!checkTotp(user.mfa_secret, userCode)) {
+  try {
+    await acceptTotp(ctx, user, user.mfa_secret, userCode);
+  } catch (err) {
     await oneTimeTokens.countFailedAttempt(db, live.id);
-    throw new TotpFailed();
+    throw err;
   }
   // Two concurrent right answers: only the one that claims the challenge gets a session.
   if (!(await oneTimeTokens.claimToken(db, live.id))) {

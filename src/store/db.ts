@@ -6,6 +6,7 @@ import { Kysely, Migrator, sql, SqliteDialect, type Migration, type MigrationPro
 import type { Database } from './types.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_record_counts.js';
+import * as m003 from './migrations/003_mfa_last_step.js';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -14,6 +15,7 @@ export type Trx = Transaction<Database>;
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_record_counts': m002,
+  '003_mfa_last_step': m003,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -50,6 +50,8 @@ export interface UserTable {
   mfa_secret: string | null;
   /** A TOTP secret generated but not yet confirmed by set_mfa. */
   mfa_pending_secret: string | null;
+  /** The TOTP time step of the last accepted code (migration 003): each code is accepted once. */
+  mfa_last_step: number | null;
   password_hash: string | null;
   auth_provider: number;
   migration: Bool;

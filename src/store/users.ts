@@ -70,6 +70,22 @@ export async function updateUser(db: Db, accountId: string, userId: string, chan
     .execute();
 }
 
+/**
+ * Records that the user's second factor accepted the code of TOTP time step `step`; false when a code of
+ * this step or a later one was accepted before (a replay), so that each code works once even when two
+ * requests carry it at the same moment.
+ */
+export async function claimTotpStep(db: Db, accountId: string, userId: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ mfa_last_step: step })
+    .where('account_id', '=', accountId)
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('mfa_last_step', 'is', null), eb('mfa_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export interface UserListQuery {
   page: number;
   pageSize: number;

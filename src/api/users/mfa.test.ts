@@ -14,6 +14,11 @@ after(() => server.close());
 /** The authenticator app's side, computed here from the secret the server handed out. */
 const totpOf = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
 const codeNow = (secret: string) => totpOf(secret).generate();
+/** The code of the next 30-second step: accepted now too (clock drift), and newer than the current one. */
+const codeNext = (secret: string) => totpOf(secret).generate({ timestamp: Date.now() + 30_000 });
+/** Each code is accepted once; a test that needs more codes than two steps give moves time in the store. */
+const forgetUsedCodes = (account: TestAccount) =>
+  server.ctx.db.updateTable('users').set({ mfa_last_step: null }).where('id', '=', account.userId).execute();
 /** A code that is wrong in every accepted step (previous, current, next). */
 function wrongCode(secret: string): string {
   const totp = totpOf(secret);
@@ -52,7 +57,8 @@ describe('the full TOTP flow', () => {
     expectError(await account.client.post('/user/set_mfa', { enabled: true, userCode: wrongCode(secret) }), 499, 'TOTP');
     assert.equal((await account.client.get('/authentication/user')).body.mfa, false);
 
-    const enabled = await account.client.post('/user/set_mfa', { enabled: true, userCode: codeNow(secret) });
+    const enableCode = codeNow(secret);
+    const enabled = await account.client.post('/user/set_mfa', { enabled: true, userCode: enableCode });
     assert.equal(enabled.status, 200, enabled.text);
     assert.equal(enabled.text, '');
     assert.equal((await account.client.get('/authentication/user')).body.mfa, true);
@@ -68,7 +74,10 @@ describe('the full TOTP flow', () => {
     const session = challenged.body.session as string;
 
     expectError(await respond({ userCode: wrongCode(secret), session }), 499, 'TOTP');
-    const answered = await respond({ userCode: codeNow(secret), session });
+    // The code that turned MFA on was used: it cannot answer a challenge (RFC 6238, 5.2).
+    expectError(await respond({ userCode: enableCode, session }), 499, 'TOTP', /already been used/);
+    const answerCode = codeNext(secret);
+    const answered = await respond({ userCode: answerCode, session });
     assert.equal(answered.status, 200, answered.text);
     assert.equal(answered.body.challenge, 0);
     assert.equal(answered.body.session, null);
@@ -84,6 +93,8 @@ describe('the full TOTP flow', () => {
     expectError(await account.client.post('/user/set_mfa', { enabled: false }), 499, 'DEFAULT', /'userCode' is required/);
     expectError(await account.client.post('/user/set_mfa', { enabled: false, userCode: wrongCode(secret) }), 499, 'TOTP');
     assert.equal((await login(account)).body.challenge, 1);
+    expectError(await account.client.post('/user/set_mfa', { enabled: false, userCode: answerCode }), 499, 'TOTP', /already/);
+    await forgetUsedCodes(account); // as if a minute had passed
     const disabled = await account.client.post('/user/set_mfa', { enabled: false, userCode: codeNow(secret) });
     assert.equal(disabled.status, 200, disabled.text);
     assert.equal((await account.client.get('/authentication/user')).body.mfa, false);
@@ -191,7 +202,20 @@ describe('mfa_respond', () => {
     const first = (await login(account)).body.session as string;
     const second = (await login(account)).body.session as string;
     assert.notEqual(first, second);
-    expectError(await respond({ userCode: codeNow(secret), session: first }), 499, 'TOKEN');
+    expectError(await respond({ userCode: codeNext(secret), session: first }), 499, 'TOKEN');
+    assert.equal((await respond({ userCode: codeNext(secret), session: second })).status, 200);
+  });
+
+  test('a code is accepted once: replayed on a second challenge, even at once, it is 499 TOTP', async () => {
+    const account = await createAccount(server, 'Replay');
+    const secret = await enableMfa(account);
+    const code = codeNext(secret);
+    const first = (await login(account)).body.session as string;
+    assert.equal((await respond({ userCode: code, session: first })).status, 200);
+    const second = (await login(account)).body.session as string;
+    expectError(await respond({ userCode: code, session: second }), 499, 'TOTP', /already been used/);
+    // A wrong answer counts against the challenge; the next code still opens it.
+    await forgetUsedCodes(account); // as if a minute had passed
     assert.equal((await respond({ userCode: codeNow(secret), session: second })).status, 200);
   });
 
