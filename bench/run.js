@@ -35,6 +35,8 @@ const results = {
   commit: gitCommit(),
   settings: { ...settings, connections, pageSize, children: CHILDREN },
   scenarios: {},
+  /** Ratios measured by alternating their two loads (pairedRatio): key → median ratio and the rounds. */
+  ratios: {},
   checks: {},
 };
 
@@ -101,6 +103,46 @@ async function measure(name, agent, url, extra = {}) {
   return figures;
 }
 
+/**
+ * A ceiling kept running while the 100k scenarios run, measured right after the scenario it is compared
+ * with: this machine's speed drifts over minutes, so the two figures of a ratio are taken back to back.
+ */
+const adjacentCeilings = {};
+async function startCeiling(key, body) {
+  const file = path.join(benchDir, `ceiling-${key}.json`);
+  fs.writeFileSync(file, body);
+  const port = await freePort();
+  adjacentCeilings[key] = {
+    server: await startProcess(process.execPath, ['bench/ceiling.js', file, String(port)], { port, readyPath: '/' }),
+    bytes: body.length,
+  };
+}
+const ceilingUrl = (key, pathAndQuery) => adjacentCeilings[key].server.url + pathAndQuery;
+
+/**
+ * A budget ratio a/b measured by alternating its two loads three times (a, b, a, b, a, b): each pair is
+ * taken back to back, and the median of the three ratios is kept, so that the minutes-long drifts of this
+ * machine's speed fall on both sides of a ratio alike.
+ */
+async function pairedRatio(key, a, b) {
+  const rounds = [];
+  for (let i = 0; i < 3; i++) {
+    const warmup = i === 0 ? settings.warmup : 0;
+    const fa = await load(a.url, { connections, duration: settings.duration, warmup });
+    const fb = await load(b.url, { connections, duration: settings.duration, warmup });
+    rounds.push({ a: fa.requestsPerSecond, b: fb.requestsPerSecond, ratio: fa.requestsPerSecond / fb.requestsPerSecond });
+  }
+  const value = median(rounds.map((r) => r.ratio));
+  results.ratios[key] = { value, a: a.name, b: b.name, rounds };
+  log(`${key}: ${value.toFixed(2)} (${rounds.map((r) => `${r.a}/${r.b}`).join(', ')} req/s)`);
+}
+async function stopCeilings() {
+  for (const key of Object.keys(adjacentCeilings)) {
+    await adjacentCeilings[key].server.stop();
+    delete adjacentCeilings[key];
+  }
+}
+
 /** Serves `body` from a bare Fastify route and measures it. */
 async function ceiling(name, body, pathAndQuery) {
   const file = path.join(benchDir, `${name}.json`);
@@ -116,7 +158,8 @@ async function ceiling(name, body, pathAndQuery) {
   }
 }
 
-async function jsonServer(dataDir) {
+/** Starts json-server on the same projects (exported from the agent's data), checked to answer the query. */
+async function startJsonServer(dataDir) {
   const file = path.join(benchDir, 'db.json');
   const count = exportJsonServerDb(dataDir, file);
   const port = await freePort();
@@ -125,16 +168,18 @@ async function jsonServer(dataDir) {
     ['node_modules/json-server/lib/cli/bin.js', file, '--port', String(port), '--host', '127.0.0.1', '--quiet', '--read-only'],
     { port, readyPath: '/projects?_limit=1' },
   );
-  try {
-    const url = `${server.url}/projects?_page=1&_limit=${pageSize}&_sort=name`;
-    const check = await request('GET', url);
-    if (check.status !== 200 || JSON.parse(check.body.toString()).length !== pageSize)
-      throw new Error('json-server answered wrongly');
-    const figures = await load(url, { connections, duration: settings.duration, warmup: settings.warmup });
-    record('json-server get_all page 1 (10k)', figures, { peakRssMb: server.peakRssMb(), projects: count });
-  } finally {
+  const url = `${server.url}/projects?_page=1&_limit=${pageSize}&_sort=name`;
+  const check = await request('GET', url);
+  if (check.status !== 200 || JSON.parse(check.body.toString()).length !== pageSize) {
     await server.stop();
+    throw new Error('json-server answered wrongly');
   }
+  return { server, url, count };
+}
+
+async function jsonServer(peer) {
+  const figures = await load(peer.url, { connections, duration: settings.duration, warmup: settings.warmup });
+  record('json-server get_all page 1 (10k)', figures, { peakRssMb: peer.server.peakRssMb(), projects: peer.count });
 }
 
 /** Spawns the agent and polls an authenticated get_all until the first 200: the time a script waits. */
@@ -227,20 +272,22 @@ async function main() {
   let peakRss = 0;
   const notePeak = (agent) => (peakRss = Math.max(peakRss, agent.peakRssMb() ?? 0));
 
-  /** Page 1 of the smallest size measured again, right after the largest: the flatness ratio's baseline. */
-  const smallAgain = async () => {
-    const label = `${settings.sizes[0] / 1000}k`;
+  /** Page 1 at the largest size against page 1 at the smallest, both agents running, loads alternated. */
+  const flatness = async (largestLabel) => {
+    const smallLabel = `${settings.sizes[0] / 1000}k`;
     for (const cache of [true, false]) {
-      const agent = await startAgent(path.join(benchDir, `agent-${label}`), { cache });
+      const large = await startAgent(path.join(benchDir, `agent-${largestLabel}`), { cache });
+      const small = await startAgent(path.join(benchDir, `agent-${smallLabel}`), { cache });
       try {
-        const token = await login(agent);
-        await measure(
-          `get_all page 1 (${label}${cache ? '' : ', no cache'}, again after the largest)`,
-          agent,
-          withToken(agent.url + listPath(1), token),
+        const [largeToken, smallToken] = [await login(large), await login(small)];
+        await pairedRatio(
+          `flat in size: page 1 at ${largestLabel} vs ${smallLabel}, ${cache ? 'cache on' : 'no cache'}`,
+          { name: `get_all page 1 (${largestLabel})`, url: withToken(large.url + listPath(1), largeToken) },
+          { name: `get_all page 1 (${smallLabel})`, url: withToken(small.url + listPath(1), smallToken) },
         );
       } finally {
-        await agent.stop();
+        await large.stop();
+        await small.stop();
       }
     }
   };
@@ -253,6 +300,8 @@ async function main() {
     const seeded = seed(dataDir, { projects: size, children });
     log(`seeded ${label} projects${children ? ' with children' : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
+    // json-server runs beside the agent at 10k: the ratio alternates their loads.
+    const peer = size === 10_000 ? await startJsonServer(dataDir) : undefined;
     for (const cache of [true, false]) {
       const agent = await startAgent(dataDir, { cache });
       const token = await login(agent);
@@ -260,8 +309,18 @@ async function main() {
       const url = (p) => withToken(agent.url + p, token);
       try {
         const first = await request('GET', url(listPath(1)));
-        if (size === 100_000 && cache) bodies.getAll = first.body;
+        if (size === 100_000 && cache) {
+          bodies.getAll = first.body;
+          await startCeiling('list', first.body);
+        }
         await measure(`get_all page 1 (${label}${suffix})`, agent, url(listPath(1)));
+        if (size === 100_000) {
+          await pairedRatio(
+            `get_all page 1 at 100k vs ceiling${suffix || ', cache on'}`,
+            { name: `get_all page 1 (${label}${suffix})`, url: url(listPath(1)) },
+            { name: 'ceiling get_all page 1', url: ceilingUrl('list', listPath(1)) },
+          );
+        }
         if (size === 100_000) {
           const pages = Math.ceil(JSON.parse(first.body.toString()).total / pageSize);
           await measure(`get_all last page (${label}${suffix})`, agent, url(listPath(pages)));
@@ -277,12 +336,25 @@ async function main() {
             groups: first.groupsData.length,
           };
           if (cache) bodies.details = details.body;
+          if (size === 100_000 && cache) await startCeiling('details', details.body);
           await measure(`get_all_with_details page 1 (${label}${suffix})`, agent, url(listPath(1, 'get_all_with_details')), {
             bytes: details.body.length,
           });
+          if (size === 100_000 && cache) {
+            await pairedRatio(
+              'get_all_with_details at 100k vs its ceiling, cache on',
+              { name: `get_all_with_details page 1 (${label})`, url: url(listPath(1, 'get_all_with_details')) },
+              { name: 'ceiling get_all_with_details page 1', url: ceilingUrl('details', listPath(1, 'get_all_with_details')) },
+            );
+          }
         }
-        if (size === 10_000) {
+        if (peer) {
           results.checks['same query as json-server'] = listPath(1);
+          await pairedRatio(
+            `ours vs json-server at 10k, ${cache ? 'cache on' : 'no cache'}`,
+            { name: `get_all page 1 (${label}${suffix})`, url: url(listPath(1)) },
+            { name: 'json-server get_all page 1 (10k)', url: peer.url },
+          );
         }
         notePeak(agent);
         results.scenarios[`peak RSS (${label}${suffix})`] = { peakRssMb: agent.peakRssMb() };
@@ -316,16 +388,20 @@ async function main() {
         await agent.stop();
       }
     }
-    if (size === 10_000) await jsonServer(dataDir);
+    if (peer) {
+      await jsonServer(peer);
+      await peer.server.stop();
+    }
     // The ceilings right after the 100k scenarios they are compared with: this machine's speed drifts
     // over minutes, and a ratio is only as good as the closeness in time of its two figures.
     if (size === 100_000) {
+      await stopCeilings();
       await ceiling('ceiling get_all page 1', bodies.getAll, listPath(1));
       if (bodies.details)
         await ceiling('ceiling get_all_with_details page 1', bodies.details, listPath(1, 'get_all_with_details'));
     }
-    if (size === settings.sizes.at(-1)) await smallAgain();
-    // The smallest data set is kept for smallAgain (the flatness baseline measured next to the largest).
+    if (size === settings.sizes.at(-1)) await flatness(label);
+    // The smallest data set is kept for the flatness ratio, measured next to the largest.
     if (!args.has('--keep') && size !== settings.sizes[0]) fs.rmSync(dataDir, { recursive: true, force: true });
   }
   results.peakRssMb = peakRss;
