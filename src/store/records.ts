@@ -105,15 +105,27 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
     async listJson(db: Db, accountId: string, query: ListQuery, shape: Shape<Row<T>>): Promise<JsonPage> {
       let object = objects.get(shape);
       if (!object) objects.set(shape, (object = { sql: jsonObjectSql(shape, table), id: shapesSeen++ }));
-      const { sql: json, id } = object;
+      return records.listJsonOf(db, accountId, query, object);
+    },
+
+    /**
+     * The same page with each record written by `object.sql`, a JSON expression over the row of `table`
+     * (a details view adds its nested lists); `object.id` names that expression in query keys.
+     */
+    async listJsonOf(
+      db: Db,
+      accountId: string,
+      query: ListQuery,
+      object: { sql: RawBuilder<string>; id: number | string },
+    ): Promise<JsonPage> {
       return fetchJsonPage(db, {
         // A restriction (a member's reachable records) holds values of its own: compiled per request.
         key: query.where
           ? undefined
-          : [table, id, query.sortColumn, query.descending, query.deleted ?? false, Boolean(query.name)].join('|'),
+          : [table, object.id, query.sortColumn, query.descending, query.deleted ?? false, Boolean(query.name)].join('|'),
         build: (p) => {
           const { filtered, counted } = listing(db, query, p as { accountId: string; pattern?: string });
-          return { filtered, counted, object: json };
+          return { filtered, counted, object: object.sql };
         },
         values: valuesOf(accountId, query),
         request: pageRequest(query),

@@ -40,8 +40,15 @@ export function presenter<R, S extends Shape<R>>(shape: S): (row: R) => Presente
   };
 }
 
-/** The SQL expression building a row of `table` as the shape's JSON object (SQLite's json_object). */
-export function jsonObjectSql<R>(shape: Shape<R>, table: string): RawBuilder<string> {
+/**
+ * The SQL expression building a row of `table` as the shape's JSON object (SQLite's json_object);
+ * `extra` adds fields whose values are SQL expressions of JSON text (nested lists, for the details views).
+ */
+export function jsonObjectSql<R>(
+  shape: Shape<R>,
+  table: string,
+  extra: Record<string, RawBuilder<string>> = {},
+): RawBuilder<string> {
   const parts = Object.entries(shape as Shape<Record<string, unknown>>).map(([name, field]) => {
     const value =
       typeof field === 'string'
@@ -51,5 +58,6 @@ export function jsonObjectSql<R>(shape: Shape<R>, table: string): RawBuilder<str
           : sql`json('null')`;
     return sql`${sql.lit(name)}, ${value}`;
   });
+  for (const [name, value] of Object.entries(extra)) parts.push(sql`${sql.lit(name)}, json(${value})`);
   return sql<string>`json_object(${sql.join(parts)})`;
 }

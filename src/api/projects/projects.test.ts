@@ -9,6 +9,7 @@ import {
   type TestAccount,
   type TestServer,
 } from '../../../test/helpers.js';
+import { createGroup, createUser } from '../../../test/factories.js';
 
 let server: TestServer;
 let owner: TestAccount;
@@ -400,5 +401,49 @@ describe('shared cloud drive assignments', () => {
     assert.equal(item.drivesData.length, 1);
     assert.equal(item.drivesData[0].sharedCloudDrive.name, 'Detailed Drive');
     assert.equal(item.drivesData[0].projectSharedCloudDrive.projectId, p.id);
+  });
+
+  test('an admin’s details (written by SQLite) are byte for byte a member’s (built in JavaScript) who reaches every drive', async () => {
+    const p = (await insert(owner.client, { name: 'Equivalent "Details" ü' })).body;
+    const [d1, d2] = [await drive(owner.client, 'Equivalent Drive B'), await drive(owner.client, 'Equivalent Drive A')];
+    const member = await createUser(server, owner.accountId, { userType: 32, firstname: 'Zed' });
+    const other = await createUser(server, owner.accountId, { userType: 32, firstname: 'Amy' });
+    const group = await createGroup(server, owner.accountId, 'Equivalent Group');
+    const ok = async (res: Promise<{ status: number; text: string }>) => assert.equal((await res).status, 200, (await res).text);
+    await ok(
+      owner.client.post(
+        '/projects/assign_sharedclouddrive',
+        [d1, d2].map((d) => ({ projectId: p.id, sharedCloudDriveId: d.id })),
+      ),
+    );
+    await ok(
+      owner.client.post('/userspermission/users_project_permission', [
+        { userId: member.userId, projectId: p.id, permissionType: 1 },
+        { userId: other.userId, projectId: p.id, permissionType: 2 },
+      ]),
+    );
+    await ok(
+      owner.client.post('/userspermission/usergroups_project_permission', [
+        { userGroupId: group.id, projectId: p.id, permissionType: 2 },
+      ]),
+    );
+    await ok(
+      owner.client.post(
+        '/userspermission/users_sharedclouddrive_permision',
+        [d1, d2].map((d) => ({ userId: member.userId, sharedCloudDriveId: d.id, permissionType: 1 })),
+      ),
+    );
+    const query = { name: 'Equivalent "Details"' };
+    const asAdmin = await owner.client.get('/projects/get_all_with_details', query);
+    const asMember = await member.client.get('/projects/get_all_with_details', query);
+    assert.equal(asAdmin.status, 200, asAdmin.text);
+    assert.equal(asMember.status, 200, asMember.text);
+    const item = asAdmin.body.data[0];
+    assert.deepEqual(
+      [item.usersData.length, item.groupsData.length, item.drivesData.length],
+      [2, 1, 2],
+      'both users, the group and both drives',
+    );
+    assert.equal(JSON.stringify(asAdmin.body.data), JSON.stringify(asMember.body.data));
   });
 });

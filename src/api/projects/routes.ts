@@ -14,7 +14,10 @@ import type { Db } from '../../store/db.js';
 import type { Principal } from '../../context.js';
 import { grantsDataOf } from '../userspermission/details.js';
 import type { Project as ProjectRow, ProjectSharedCloudDrive as AssignmentRow } from '../../store/types.js';
-import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
+import { presentSharedCloudDrive, sharedCloudDriveShape } from '../sharedclouddrive/present.js';
+import { userShape } from '../users/present.js';
+import { userGroupShape } from '../usergroups/present.js';
+import { projectDetailsObjectSql } from '../../store/projectDetails.js';
 import { SHARED_CLOUD_DRIVE_SORT } from '../sharedclouddrive/schema.js';
 import { cleanName } from '../../domain/names.js';
 import { presentProject, presentProjectSharedCloudDrive, projectShape } from './present.js';
@@ -46,6 +49,34 @@ const ASSIGNMENT_SORT: Record<string, string> = {
 const ASSIGNMENT_ALIASES = { 'SharedClouDrive.Name': 'SharedCloudDrive.Name' };
 
 const tags = ['Projects'];
+
+/** A project with its usersData, groupsData and drivesData, written as JSON by SQLite (admins). */
+const projectDetailsJson = {
+  id: 'project-details',
+  sql: projectDetailsObjectSql({
+    project: projectShape,
+    user: userShape,
+    userGroup: userGroupShape,
+    userPermission: {
+      id: 'id',
+      userId: 'user_id',
+      projectId: 'project_id',
+      permissionType: 'permission_type',
+      createDate: 'create_date',
+      updateDate: 'update_date',
+    },
+    userGroupPermission: {
+      id: 'id',
+      userGroupId: 'user_group_id',
+      projectId: 'project_id',
+      permissionType: 'permission_type',
+      createDate: 'create_date',
+      updateDate: 'update_date',
+    },
+    drive: sharedCloudDriveShape,
+    assignment: { id: 'id', projectId: 'project_id', sharedCloudDriveId: 'shared_cloud_drive_id', createDate: 'create_date' },
+  }),
+};
 
 export async function projectRoutes(app: App): Promise<void> {
   const { db } = app.ctx;
@@ -86,17 +117,23 @@ export async function projectRoutes(app: App): Promise<void> {
         response: { 200: ProjectDetailsList },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { accountId } = request.principal;
       const options = parseListOptions(request.query, PROJECT_SORT, { sortfield: 'Name' });
       const readable = readableScope(db, request.principal, 'projects');
-      const page = await projects.list(db, accountId, {
+      const query = {
         ...options,
         sortColumn: options.sort.column,
         name: request.query.name,
         deleted: parseBoolean(request.query.deleted, false),
         where: readable && (() => readable('projects.id')),
-      });
+      };
+      // An admin sees every drive: SQLite writes the whole page as JSON. A member's drives are filtered
+      // by what they can reach, in JavaScript.
+      if (request.principal.admin) {
+        return sendCollectionJson(reply, await projects.listJsonOf(db, accountId, query, projectDetailsJson), options);
+      }
+      const page = await projects.list(db, accountId, query);
       const details = await projectDetails(db, request.principal, page.rows);
       return collection(details, page.total, options);
     },

@@ -1,27 +1,31 @@
+import { presenter, shapeOf } from '../../store/shape.js';
 import type { User } from '../../store/types.js';
 import type { UserProjectPermission, UserSharedCloudDrivePermission } from '../../store/subjectPermissions.js';
 
-/** The documented User shape (lowercase firstname/lastname); never a password hash or a secret. */
-export function presentUser(row: User) {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    firstname: row.firstname,
-    lastname: row.lastname,
-    username: row.username,
-    email: row.email,
-    userType: row.user_type,
-    status: row.status,
-    owner: row.owner === 1,
-    mfa: row.mfa === 1,
-    authProvider: row.auth_provider,
-    signupDate: row.signup_date,
-    migration: row.migration === 1,
-    deleted: row.deleted === 1,
-    createDate: row.create_date,
-    updateDate: row.update_date,
-  };
-}
+/**
+ * The documented User shape (lowercase firstname/lastname), fields in the order the response serializer
+ * writes them, which the JSON that SQLite writes matches byte for byte (projects.test.ts compares the two);
+ * never a password hash or a secret.
+ */
+export const userShape = shapeOf<User>()({
+  id: 'id',
+  accountId: 'account_id',
+  firstname: 'firstname',
+  lastname: 'lastname',
+  username: 'username',
+  email: 'email',
+  userType: 'user_type',
+  status: 'status',
+  owner: { boolean: 'owner' },
+  mfa: { boolean: 'mfa' },
+  authProvider: 'auth_provider',
+  migration: { boolean: 'migration' },
+  deleted: { boolean: 'deleted' },
+  signupDate: 'signup_date',
+  createDate: 'create_date',
+  updateDate: 'update_date',
+});
+export const presentUser = presenter<User, typeof userShape>(userShape);
 
 export function presentUserProjectPermission(row: UserProjectPermission) {
   return {
