@@ -23,28 +23,36 @@ const jsonList = (query: RawBuilder<string>) => sql<string>`coalesce((${query}),
  * For an admin, who may see every drive of the account.
  */
 export function projectDetailsObjectSql(shapes: ProjectDetailsShapes): RawBuilder<string> {
-  const entry = (pairs: [string, RawBuilder<string>][]) =>
-    sql`json_object(${sql.join(pairs.map(([name, value]) => sql`${sql.lit(name)}, ${value}`))})`;
-  const usersData = jsonList(sql`
-    select json_group_array(${entry([
-      ['user', jsonObjectSql(shapes.user, 'u')],
-      ['permission', jsonObjectSql(shapes.userPermission, 'p')],
-    ])} order by u.username_key, p.id)
-    from user_project_permissions as p join users as u on u.id = p.user_id
-    where p.project_id = projects.id and p.account_id = projects.account_id and u.deleted = 0 and projects.deleted = 0`);
-  const groupsData = jsonList(sql`
-    select json_group_array(${entry([
-      ['userGroup', jsonObjectSql(shapes.userGroup, 'g')],
-      ['permission', jsonObjectSql(shapes.userGroupPermission, 'p')],
-    ])} order by g.name_key, p.id)
-    from user_group_project_permissions as p join user_groups as g on g.id = p.user_group_id
-    where p.project_id = projects.id and p.account_id = projects.account_id and g.deleted = 0 and projects.deleted = 0`);
-  const drivesData = jsonList(sql`
-    select json_group_array(${entry([
-      ['sharedCloudDrive', jsonObjectSql(shapes.drive, 'd')],
-      ['projectSharedCloudDrive', jsonObjectSql(shapes.assignment, 'a')],
-    ])} order by a.create_date, a.id)
-    from project_shared_cloud_drives as a join shared_cloud_drives as d on d.id = a.shared_cloud_drive_id
-    where a.project_id = projects.id and a.account_id = projects.account_id and d.deleted = 0`);
+  /** The JSON array of {first: row of a, second: row of b} over `from`, in `order`. */
+  const nested = (
+    first: [string, RawBuilder<string>],
+    second: [string, RawBuilder<string>],
+    order: string,
+    from: RawBuilder<unknown>,
+  ) =>
+    jsonList(sql`
+      select json_group_array(json_object(${sql.lit(first[0])}, ${first[1]}, ${sql.lit(second[0])}, ${second[1]}) order by ${sql.raw(order)})
+      from ${from}`);
+  const usersData = nested(
+    ['user', jsonObjectSql(shapes.user, 'u')],
+    ['permission', jsonObjectSql(shapes.userPermission, 'p')],
+    'u.username_key, p.id',
+    sql`user_project_permissions as p join users as u on u.id = p.user_id
+        where p.project_id = projects.id and p.account_id = projects.account_id and u.deleted = 0 and projects.deleted = 0`,
+  );
+  const groupsData = nested(
+    ['userGroup', jsonObjectSql(shapes.userGroup, 'g')],
+    ['permission', jsonObjectSql(shapes.userGroupPermission, 'p')],
+    'g.name_key, p.id',
+    sql`user_group_project_permissions as p join user_groups as g on g.id = p.user_group_id
+        where p.project_id = projects.id and p.account_id = projects.account_id and g.deleted = 0 and projects.deleted = 0`,
+  );
+  const drivesData = nested(
+    ['sharedCloudDrive', jsonObjectSql(shapes.drive, 'd')],
+    ['projectSharedCloudDrive', jsonObjectSql(shapes.assignment, 'a')],
+    'a.create_date, a.id',
+    sql`project_shared_cloud_drives as a join shared_cloud_drives as d on d.id = a.shared_cloud_drive_id
+        where a.project_id = projects.id and a.account_id = projects.account_id and d.deleted = 0`,
+  );
   return jsonObjectSql(shapes.project, 'projects', { usersData, groupsData, drivesData });
 }
