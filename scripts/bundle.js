@@ -23,7 +23,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['better-sqlite3', 'swagger-ui-dist', 'pino', 'thread-stream'],
+  external: ['better-sqlite3', 'pino', 'thread-stream'],
   // The modules locate files next to themselves through import.meta.url, which CommonJS lacks.
   define: { 'import.meta.url': '__clickdBundleUrl' },
   banner: { js: "var __clickdBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
