@@ -17,7 +17,8 @@ else await import(main.href);
 
 function runBundle(filename) {
   const cacheFile = `${filename}.cache`;
-  const mode = process.env.CLICKD_CODE_CACHE; // 'write' (the build's warm-up run), 'off', or unset
+  // 'write' (the build's warm-up run), 'off', 'check' (say on stderr whether V8 took the cache), or unset
+  const mode = process.env.CLICKD_CODE_CACHE;
   let cachedData;
   if (mode !== 'write' && mode !== 'off') {
     try {
@@ -26,13 +27,16 @@ function runBundle(filename) {
       // no cache: compile as usual
     }
   }
-  const source = fs.readFileSync(filename, 'utf8');
-  const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new vm.Script(wrapper, {
+  // The bundle is ASCII (scripts/bundle.js checks) and already the function a CommonJS module is wrapped in.
+  const source = fs.readFileSync(filename, 'latin1');
+  const script = new vm.Script(source, {
     filename,
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
+  if (mode === 'check') {
+    process.stderr.write(`clickd: code cache ${!cachedData ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
+  }
   if (mode === 'write') {
     // Written on exit, after the warm-up requests compiled the functions they use.
     process.once('exit', () => fs.writeFileSync(cacheFile, script.createCachedData()));

@@ -23,14 +23,29 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['better-sqlite3', 'pino', 'thread-stream'],
+  // thread-stream is only used by pino's transports (not by the agent) and locates its worker by path.
+  external: ['better-sqlite3', 'thread-stream'],
   // The modules locate files next to themselves through import.meta.url, which CommonJS lacks.
   define: { 'import.meta.url': '__clickdBundleUrl' },
-  banner: { js: "var __clickdBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // The file is the function that Node.js would wrap a CommonJS module in, so that bin/clickd.js compiles
+  // it as read, without building a second copy of a 2 MB string.
+  banner: {
+    js: "(function (exports, require, module, __filename, __dirname) {'use strict';var __clickdBundleUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
+  footer: { js: '})' },
   legalComments: 'none',
+  // Without comments and indentation the file is a third smaller and pure ASCII, which V8 keeps as a
+  // one-byte string (half the memory of a two-byte one) and reads faster. Names are kept for stack traces,
+  // and the source map (used with node --enable-source-maps) points back to dist/.
+  minifyWhitespace: true,
+  sourcemap: 'linked',
   logLevel: 'warning',
 });
 fs.rmSync(cache, { force: true });
+// bin/clickd.js reads the bundle as Latin-1, several times faster than decoding UTF-8: that is only the same
+// text while every byte is ASCII (esbuild escapes non-ASCII characters in code; comments are gone).
+const nonAscii = fs.readFileSync(bundle).findIndex((byte) => byte > 0x7f);
+if (nonAscii !== -1) throw new Error(`bundle: ${bundle} has a non-ASCII byte at offset ${nonAscii}`);
 
 // The code cache: run the agent once from the bundle through the requests a script makes first (sign-in,
 // a list, a details list, an error), and let bin/clickd.js write V8's cache of what got compiled on exit.

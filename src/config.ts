@@ -20,6 +20,8 @@ export interface Config {
   logFile?: string;
   /** Cache list responses until the next write (CLICKD_RESPONSE_CACHE=0 turns it off). */
   responseCache: boolean;
+  /** Keep the heap small (src/heap.ts); CLICKD_COMPACT_HEAP=0 leaves V8's defaults, sized for throughput. */
+  compactHeap: boolean;
   /** Send the number of SQL statements a request ran in an x-clickd-queries header (tests only). */
   debugQueryCount: boolean;
 }
@@ -68,6 +70,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     logLevel: env.CLICKD_LOG_LEVEL || 'info',
     logFile: env.CLICKD_LOG_FILE || undefined,
     responseCache: env.CLICKD_RESPONSE_CACHE !== '0' && env.CLICKD_RESPONSE_CACHE?.toLowerCase() !== 'false',
+    compactHeap: env.CLICKD_COMPACT_HEAP !== '0' && env.CLICKD_COMPACT_HEAP?.toLowerCase() !== 'false',
     debugQueryCount: env.CLICKD_DEBUG_QUERY_COUNT === '1' || env.CLICKD_DEBUG_QUERY_COUNT?.toLowerCase() === 'true',
   };
   const merged = { ...base };

@@ -386,6 +386,26 @@ describe('clickd users, groups and permissions', () => {
   });
 });
 
+describe('clickd --version and the start-up bundle', () => {
+  test('--version prints the version of package.json', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(await ok(['--version']), `${pkg.version}\n`);
+    assert.equal(await ok(['-V']), `${pkg.version}\n`);
+  });
+
+  // The build records V8's code cache of the bundle in a warm-up run of the agent; V8 takes it only under
+  // the flags it was recorded with, and the agent changes two flags (src/heap.ts) once the cache is read.
+  test(
+    'the installed binary starts from its bundle with the code cache V8 accepts',
+    { skip: !useBuild && 'no fresh build' },
+    async () => {
+      const run = await clickd(['--version'], { CLICKD_CODE_CACHE: 'check' });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stderr, 'clickd: code cache accepted\n');
+    },
+  );
+});
+
 describe('clickd --help', () => {
   test('each command group has help with examples', async () => {
     const groups = ['login', 'logout', 'whoami', 'projects', 'drives', 'users', 'groups', 'permissions'];

@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { createAccountWithOwner } from '../domain/accounts.js';
+import { limitHeap } from '../heap.js';
 import { ApiError } from '../http/errors.js';
+import { packageVersion } from '../http/openapi.js';
 import { createLogger, openDataDir, startServer, StartupError } from '../server.js';
 import { openSqliteStore } from '../store/db.js';
 import { UserStatus } from '../store/users.js';
@@ -11,6 +13,7 @@ const program = new Command();
 program
   .name('clickd')
   .description('The Amove Click API agent: projects, shared cloud drives, users and groups, on http://localhost:29123.')
+  .version(packageVersion(), '-V, --version', 'print the version of clickd')
   .showHelpAfterError();
 
 const portOption = () =>
@@ -30,6 +33,8 @@ program
   .addHelpText('after', '\nExamples:\n  clickd serve\n  clickd serve --port 29124 --data-dir ./data')
   .action(async (opts: { host?: string; port?: number; dataDir?: string }) => {
     const config = loadConfig({ host: opts.host, port: opts.port, dataDir: opts.dataDir });
+    // Not while the build records the code cache: V8 would record it under these flags (bin/clickd.js).
+    if (config.compactHeap && process.env.CLICKD_CODE_CACHE !== 'write') limitHeap();
     const logger = createLogger(config);
     const server = await startServer(config, logger);
     logger.info(`clickd listening on ${server.url} (data in ${config.dataDir})`);

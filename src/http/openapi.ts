@@ -101,7 +101,8 @@ function documentRoute({ schema, url, route }: { schema?: Schema; url: string; r
   };
 }
 
-function packageVersion(): string {
+/** The version in package.json (the OpenAPI document's and `clickd --version`). */
+export function packageVersion(): string {
   try {
     const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
     return pkg.version ?? '0.0.0';
