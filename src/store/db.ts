@@ -47,6 +47,10 @@ export async function openSqliteStore(dataDir: string): Promise<OpenStore> {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // A write of many rows (assigning 1,000 pairs) changes more pages than the 2 MB page cache holds; by
+  // default SQLite then writes changed pages to the WAL before the commit, some of them again and again.
+  // Kept in memory up to 16 MB (4,096 pages) of changes instead: such a write takes half the time.
+  sqlite.pragma('cache_spill = 4096');
 
   // Kysely's SQLite driver prepares every statement anew; prepared statements are reused here instead.
   let executed = 0;

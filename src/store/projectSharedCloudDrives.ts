@@ -1,4 +1,4 @@
-import type { Expression, SqlBool } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
 import { fetchPage, LIVE, newId, now, type Page } from './listing.js';
 import type { ProjectSharedCloudDrive } from './types.js';
@@ -8,25 +8,25 @@ export interface Pair {
   sharedCloudDriveId: string;
 }
 
-const CHUNK = 500;
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Inserts the pairs that do not exist yet; existing pairs are left alone (the documented silent skip). */
+/**
+ * Inserts the pairs that do not exist yet; existing pairs are left alone (the documented silent skip).
+ * One statement for the whole list, which SQLite reads as JSON: prepared once, whatever the count.
+ */
 export async function insertAssignments(db: Db, accountId: string, pairs: readonly Pair[]): Promise<void> {
-  const at = now();
-  for (let i = 0; i < pairs.length; i += CHUNK) {
-    const rows = pairs.slice(i, i + CHUNK).map((p) => ({
-      id: newId(),
-      account_id: accountId,
-      project_id: p.projectId,
-      shared_cloud_drive_id: p.sharedCloudDriveId,
-      create_date: at,
-    }));
-    await db
-      .insertInto('project_shared_cloud_drives')
-      .values(rows)
-      .onConflict((oc) => oc.columns(['project_id', 'shared_cloud_drive_id']).doNothing())
-      .execute();
-  }
+  if (pairs.length === 0) return;
+  // In the order of the (project, drive) index, whose pages are then visited once each, left to right.
+  const sorted = [...pairs].sort(
+    (a, b) => compare(a.projectId, b.projectId) || compare(a.sharedCloudDriveId, b.sharedCloudDriveId),
+  );
+  const rows = JSON.stringify(sorted.map((p) => [newId(), p.projectId, p.sharedCloudDriveId]));
+  // `where true`: SQLite needs it to tell the upsert's `on conflict` from a join constraint after a select.
+  await sql`
+    insert into project_shared_cloud_drives (id, account_id, project_id, shared_cloud_drive_id, create_date)
+    select value ->> 0, ${accountId}, value ->> 1, value ->> 2, ${now()} from json_each(${rows}) where true
+    on conflict (project_id, shared_cloud_drive_id) do nothing
+  `.execute(db);
 }
 
 export async function findAssignment(db: Db, accountId: string, id: string): Promise<ProjectSharedCloudDrive | undefined> {

@@ -14,6 +14,7 @@ import {
   LIVE,
   nameKey,
   newId,
+  jsonValues,
   notIndexed,
   now,
   type Page,
@@ -157,7 +158,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
         .selectFrom(table)
         .selectAll()
         .where(notIndexed(db, 'account_id'), '=', accountId)
-        .where('id', 'in', ids)
+        .where('id', 'in', jsonValues(ids))
         .where(notIndexed(db, 'deleted'), '=', LIVE)
         .execute();
     },
@@ -169,7 +170,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
         .selectFrom(table)
         .select('id')
         .where(notIndexed(db, 'account_id'), '=', accountId)
-        .where('id', 'in', ids)
+        .where('id', 'in', jsonValues(ids))
         .where(notIndexed(db, 'deleted'), '=', LIVE)
         .execute();
       return new Set(rows.map((r) => r.id));
