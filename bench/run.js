@@ -324,6 +324,11 @@ async function main() {
         if (size === 100_000) {
           const pages = Math.ceil(JSON.parse(first.body.toString()).total / pageSize);
           await measure(`get_all last page (${label}${suffix})`, agent, url(listPath(pages)));
+          await pairedRatio(
+            `last page vs page 1 at 100k, ${cache ? 'cache on' : 'no cache'}`,
+            { name: `get_all last page (${label}${suffix})`, url: url(listPath(pages)) },
+            { name: `get_all page 1 (${label}${suffix})`, url: url(listPath(1)) },
+          );
           await measure(`get_all middle page (${label}${suffix})`, agent, url(listPath(Math.ceil(pages / 2))));
         }
         if (children) {

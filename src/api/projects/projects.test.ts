@@ -404,7 +404,9 @@ describe('shared cloud drive assignments', () => {
   });
 
   test('an admin’s details (written by SQLite) are byte for byte a member’s (built in JavaScript) who reaches every drive', async () => {
-    const p = (await insert(owner.client, { name: 'Equivalent "Details" ü' })).body;
+    // Text that JSON must escape: quotes, a backslash, control characters, non-ASCII.
+    const description = 'Line 1\nLine 2\t"quoted" \\ back \u0001\u001f </script> ü 🎬';
+    const p = (await insert(owner.client, { name: 'Equivalent "Details" ü', description })).body;
     const [d1, d2] = [await drive(owner.client, 'Equivalent Drive B'), await drive(owner.client, 'Equivalent Drive A')];
     const member = await createUser(server, owner.accountId, { userType: 32, firstname: 'Zed' });
     const other = await createUser(server, owner.accountId, { userType: 32, firstname: 'Amy' });
@@ -444,6 +446,7 @@ describe('shared cloud drive assignments', () => {
       [2, 1, 2],
       'both users, the group and both drives',
     );
-    assert.equal(JSON.stringify(asAdmin.body.data), JSON.stringify(asMember.body.data));
+    assert.equal(item.description, description);
+    assert.equal(asAdmin.text, asMember.text, 'the same bytes, envelope included');
   });
 });
