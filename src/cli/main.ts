@@ -33,10 +33,12 @@ program
   .addHelpText('after', '\nExamples:\n  clickd serve\n  clickd serve --port 29124 --data-dir ./data')
   .action(async (opts: { host?: string; port?: number; dataDir?: string }) => {
     const config = loadConfig({ host: opts.host, port: opts.port, dataDir: opts.dataDir });
-    // Not while the build records the code cache: V8 would record it under these flags (bin/clickd.js).
-    if (config.compactHeap && process.env.CLICKD_CODE_CACHE !== 'write') limitHeap();
     const logger = createLogger(config);
     const server = await startServer(config, logger);
+    // Once listening (during start-up the old generation grows by design: limited, it would be collected
+    // again and again), and not while the build records the code cache: V8 would record it under these
+    // flags, and refuse it at the next start (bin/clickd.js).
+    if (config.compactHeap && process.env.CLICKD_CODE_CACHE !== 'write') limitHeap();
     logger.info(`clickd listening on ${server.url} (data in ${config.dataDir})`);
     let stopping = false;
     const stop = async (signal: string) => {
