@@ -51,6 +51,13 @@ export async function openSqliteStore(dataDir: string): Promise<OpenStore> {
   // default SQLite then writes changed pages to the WAL before the commit, some of them again and again.
   // Kept in memory up to 16 MB (4,096 pages) of changes instead: such a write takes half the time.
   sqlite.pragma('cache_spill = 4096');
+  // SQLite copies the WAL back into the database file (a checkpoint) in the commit that makes the WAL pass
+  // this many pages; the commit then also waits for an fsync of the database file (~25 ms here after a
+  // write of 1,000 rows). 4,000 pages (16 MB) instead of 1,000: a quarter as many checkpoints and fsyncs
+  // for bulk writes (assigning 1,000 pairs: ~40 instead of ~55 ms on average; one request in four or so
+  // pays for the checkpoint). A WAL left larger by a big transaction is cut back to 16 MB when it restarts.
+  sqlite.pragma('wal_autocheckpoint = 4000');
+  sqlite.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
 
   // Kysely's SQLite driver prepares every statement anew; prepared statements are reused here instead.
   let executed = 0;
