@@ -20,9 +20,9 @@ export const AGENT_HEAP_LIMITS: HeapLimits = { youngMb: 8, oldGrowthPercent: 10 
  * `--max-old-space-size` takes effect once the process runs, but two flags that V8 reads each time it
  * sizes the heap do: the young generation's growth factor (set to 1 once it reached `youngMb`, so that it
  * stops growing) and the old generation's growing factor. Set after the bundle's code cache was read
- * (V8 accepts a code cache only under the flags it was recorded with). Returns a function that stops it.
+ * (V8 accepts a code cache only under the flags it was recorded with).
  */
-export function limitHeap(limits: HeapLimits = AGENT_HEAP_LIMITS): () => void {
+export function limitHeap(limits: HeapLimits = AGENT_HEAP_LIMITS): void {
   v8.setFlagsFromString(`--heap-growing-percent=${limits.oldGrowthPercent}`);
   let growing: boolean | undefined;
   const check = () => {
@@ -35,7 +35,5 @@ export function limitHeap(limits: HeapLimits = AGENT_HEAP_LIMITS): () => void {
   };
   check();
   // Checked after every collection: the young generation grows only when one ends.
-  const observer = new PerformanceObserver(check);
-  observer.observe({ entryTypes: ['gc'] });
-  return () => observer.disconnect();
+  new PerformanceObserver(check).observe({ entryTypes: ['gc'] });
 }

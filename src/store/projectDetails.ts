@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { jsonTextSql, type Shape } from './shape.js';
+import { jsonObjectSql, type Shape } from './shape.js';
 
 /** The shapes the details of a project are made of, as the API presents them. */
 export interface ProjectDetailsShapes {
@@ -34,25 +34,25 @@ export function projectDetailsObjectSql(shapes: ProjectDetailsShapes): RawBuilde
       select '[' || group_concat(concat(${sql.lit(`{${JSON.stringify(first[0])}:`)}, ${first[1]}, ${sql.lit(`,${JSON.stringify(second[0])}:`)}, ${second[1]}, '}'), ',' order by ${sql.raw(order)}) || ']'
       from ${from}`);
   const usersData = nested(
-    ['user', jsonTextSql(shapes.user, 'u')],
-    ['permission', jsonTextSql(shapes.userPermission, 'p')],
+    ['user', jsonObjectSql(shapes.user, 'u')],
+    ['permission', jsonObjectSql(shapes.userPermission, 'p')],
     'u.username_key, p.id',
     sql`user_project_permissions as p join users as u on u.id = p.user_id
         where p.project_id = projects.id and p.account_id = projects.account_id and u.deleted = 0 and projects.deleted = 0`,
   );
   const groupsData = nested(
-    ['userGroup', jsonTextSql(shapes.userGroup, 'g')],
-    ['permission', jsonTextSql(shapes.userGroupPermission, 'p')],
+    ['userGroup', jsonObjectSql(shapes.userGroup, 'g')],
+    ['permission', jsonObjectSql(shapes.userGroupPermission, 'p')],
     'g.name_key, p.id',
     sql`user_group_project_permissions as p join user_groups as g on g.id = p.user_group_id
         where p.project_id = projects.id and p.account_id = projects.account_id and g.deleted = 0 and projects.deleted = 0`,
   );
   const drivesData = nested(
-    ['sharedCloudDrive', jsonTextSql(shapes.drive, 'd')],
-    ['projectSharedCloudDrive', jsonTextSql(shapes.assignment, 'a')],
+    ['sharedCloudDrive', jsonObjectSql(shapes.drive, 'd')],
+    ['projectSharedCloudDrive', jsonObjectSql(shapes.assignment, 'a')],
     'a.create_date, a.id',
     sql`project_shared_cloud_drives as a join shared_cloud_drives as d on d.id = a.shared_cloud_drive_id
         where a.project_id = projects.id and a.account_id = projects.account_id and d.deleted = 0`,
   );
-  return jsonTextSql(shapes.project, 'projects', { usersData, groupsData, drivesData });
+  return jsonObjectSql(shapes.project, 'projects', { usersData, groupsData, drivesData });
 }

@@ -3,8 +3,8 @@ import { sql, type RawBuilder } from 'kysely';
 /**
  * How a stored row reads as an API object, declared once: each API field is a column as it is, a 0/1
  * column as a JSON boolean, or a constant. From one shape come both the presenter that turns a row
- * into the object in JavaScript, and the SQL that builds the same object as JSON text inside SQLite
- * (json_object), which is what the hot list endpoints answer with: no row objects, no serialization.
+ * into the object in JavaScript, and the SQL that builds the same object as JSON text inside SQLite,
+ * which is what the hot list endpoints answer with: no row objects, no serialization.
  */
 export type ShapeField<R> = (keyof R & string) | { boolean: keyof R & string } | { constant: null };
 export type Shape<R> = Record<string, ShapeField<R>>;
@@ -41,36 +41,14 @@ export function presenter<R, S extends Shape<R>>(shape: S): (row: R) => Presente
 }
 
 /**
- * The SQL expression building a row of `table` as the shape's JSON object (SQLite's json_object);
- * `extra` adds fields whose values are SQL expressions of JSON text (nested lists, for the details views).
+ * The SQL expression building a row of `table` as the shape's JSON object, by concatenating text: each
+ * column value through json_quote (the escaping json_object uses), booleans and nulls as literals.
+ * `extra` adds fields whose values are SQL expressions of JSON text, taken as is (nested lists, for the
+ * details views). Not json_object: given another JSON value, it parses that value again to embed it, so
+ * nesting three levels deep (a details page) parses every byte several times; concatenation parses
+ * nothing, and costs the same as json_object for a flat list.
  */
 export function jsonObjectSql<R>(
-  shape: Shape<R>,
-  table: string,
-  extra: Record<string, RawBuilder<string>> = {},
-): RawBuilder<string> {
-  const parts = Object.entries(shape as Shape<Record<string, unknown>>).map(([name, field]) => {
-    const value =
-      typeof field === 'string'
-        ? sql.ref(`${table}.${field}`)
-        : 'boolean' in field
-          ? // json('true') is a constant, parsed once per statement; json(iif(...)) parsed text on every row.
-            sql`iif(${sql.ref(`${table}.${field.boolean}`)}, json('true'), json('false'))`
-          : sql`json('null')`;
-    return sql`${sql.lit(name)}, ${value}`;
-  });
-  for (const [name, value] of Object.entries(extra)) parts.push(sql`${sql.lit(name)}, json(${value})`);
-  return sql<string>`json_object(${sql.join(parts)})`;
-}
-
-/**
- * The same object as jsonObjectSql, written by concatenating text: each column value through json_quote
- * (the escaping json_object uses), booleans and nulls as literals. `extra` values are JSON text as is.
- * For nested objects: a json_object given another JSON value parses that value again to embed it, so
- * nesting three levels deep (a details page: a list of projects, each with lists of pairs of objects)
- * parses every byte several times, most of the cost of such a page. Text concatenation parses nothing.
- */
-export function jsonTextSql<R>(
   shape: Shape<R>,
   table: string,
   extra: Record<string, RawBuilder<string>> = {},
