@@ -305,11 +305,13 @@ describe('login and logout', () => {
   });
 
   test('a session expires after sessionTtlSeconds', async () => {
-    const short = await startTestServer({ sessionTtlSeconds: 1 });
+    // 2 s, not 1: a token's expiry is in whole seconds, so a 1 s session signed late in a second may
+    // already be over by the first request after the sign-in.
+    const short = await startTestServer({ sessionTtlSeconds: 2 });
     try {
       const owner = await createAccount(short);
       assert.equal((await owner.client.get('/authentication/user')).status, 200);
-      await new Promise((r) => setTimeout(r, 2100));
+      await new Promise((r) => setTimeout(r, 3100));
       expectError(await owner.client.get('/authentication/user'), 401, 'SESSION');
     } finally {
       await short.close();
