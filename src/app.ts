@@ -8,7 +8,7 @@ import { installAuth } from './http/auth.js';
 import { installNotifications } from './http/notifications.js';
 import { consoleRoutes } from './http/console.js';
 import { installOpenApi } from './http/openapi.js';
-import { ApiError, Invalid } from './http/errors.js';
+import { ApiError, Invalid } from './errors.js';
 import { installSecurity, redactUrl } from './http/security.js';
 import { installQueryCount } from './http/queryCount.js';
 import { RequestLogController } from './http/requestLog.js';

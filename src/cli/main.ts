@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { createAccountWithOwner } from '../domain/accounts.js';
 import { limitHeap } from '../heap.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { packageVersion } from '../http/openapi.js';
 import { createLogger, openDataDir, startServer, StartupError } from '../server.js';
 import { openSqliteStore } from '../store/db.js';

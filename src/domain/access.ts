@@ -1,6 +1,6 @@
 import type { Expression, SqlBool } from 'kysely';
 import type { Principal } from '../context.js';
-import { AccessDenied, NotFound } from '../http/errors.js';
+import { AccessDenied, NotFound } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { access, projects, sharedCloudDrives } from '../store/index.js';
 import type { Via } from '../store/access.js';

@@ -3,7 +3,7 @@ import { users } from '../store/index.js';
 import { isUniqueViolation } from '../store/records.js';
 import { OWNER_USER_TYPE } from '../store/users.js';
 import type { User } from '../store/types.js';
-import { Duplicate, Invalid } from '../http/errors.js';
+import { Duplicate, Invalid } from '../errors.js';
 import { hashPassword, PASSWORD_MIN_LENGTH } from './passwords.js';
 
 export function checkPassword(password: string, field = 'password'): void {

@@ -1,5 +1,5 @@
 import type { AppContext, Principal } from '../context.js';
-import { Invalid, NotFound } from '../http/errors.js';
+import { Invalid, NotFound } from '../errors.js';
 import { apiTokens, sessions } from '../store/index.js';
 import type { ApiToken } from '../store/apiTokens.js';
 import { sha256 } from './secrets.js';

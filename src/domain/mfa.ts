@@ -1,6 +1,6 @@
 import { Secret, TOTP } from 'otpauth';
 import type { AppContext, Principal } from '../context.js';
-import { InactiveUser, Invalid, TokenInvalid, TotpFailed } from '../http/errors.js';
+import { InactiveUser, Invalid, TokenInvalid, TotpFailed } from '../errors.js';
 import { oneTimeTokens, users } from '../store/index.js';
 import type { User } from '../store/types.js';
 import { UserStatus } from '../store/users.js';

@@ -1,4 +1,4 @@
-import { Invalid } from '../http/errors.js';
+import { Invalid } from '../errors.js';
 
 /** The trimmed name; blank names are refused (the schema has checked type and length). */
 export function cleanName(name: string): string {

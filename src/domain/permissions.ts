@@ -1,4 +1,4 @@
-import { ApiError, NotFound } from '../http/errors.js';
+import { ApiError, NotFound } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { grants } from '../store/index.js';
 import type { GrantKind, NewGrant } from '../store/grants.js';

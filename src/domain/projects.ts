@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.js';
 import { assignments, permissions, projects, sharedCloudDrives } from '../store/index.js';
 import type { Pair } from '../store/projectSharedCloudDrives.js';
-import { ApiError, NotFound } from '../http/errors.js';
+import { ApiError, NotFound } from '../errors.js';
 
 /** Soft-deletes a project with its drive assignments and the permissions on it, in one transaction. */
 export async function deleteProject(db: Db, accountId: string, projectId: string): Promise<void> {

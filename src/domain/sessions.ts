@@ -1,6 +1,6 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { AppContext, Principal } from '../context.js';
-import { SessionEnded, Unauthenticated, InactiveUser } from '../http/errors.js';
+import { SessionEnded, Unauthenticated, InactiveUser } from '../errors.js';
 import { sessions } from '../store/index.js';
 import { UserStatus, UserType } from '../store/users.js';
 import type { SessionTable, User } from '../store/types.js';

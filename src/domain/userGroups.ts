@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { ApiError, Invalid, NotFound } from '../http/errors.js';
+import { ApiError, Invalid, NotFound } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { subjectPermissions, userGroupMembers, userGroups, users } from '../store/index.js';
 import { nameKey } from '../store/listing.js';

@@ -1,5 +1,5 @@
 import type { AppContext, Principal } from '../context.js';
-import { AccessDenied, Duplicate, Invalid, NotFound, TokenInvalid } from '../http/errors.js';
+import { AccessDenied, Duplicate, Invalid, NotFound, TokenInvalid } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { invitations, sessions, subjectPermissions, userGroupMembers, users } from '../store/index.js';
 import { isUniqueViolation } from '../store/records.js';

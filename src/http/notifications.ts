@@ -5,7 +5,7 @@ import type { App } from '../app.js';
 import type { AppContext } from '../context.js';
 import { authenticate } from '../domain/sessions.js';
 import { tokenOf } from './auth.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 
 /** Notification frame types (documented): 1 Progress, 2 UserNotification, 4 AppNotification, 8 AppUpdateProgress. */
 export const NotificationType = { Progress: 1, UserNotification: 2, AppNotification: 4, AppUpdateProgress: 8 } as const;

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { Type, type TProperties } from 'typebox';
 import type { JsonPage } from '../store/listing.js';
-import { Invalid } from './errors.js';
+import { Invalid } from '../errors.js';
 
 export const MAX_PAGE_SIZE = 1000;
 

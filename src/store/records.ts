@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import { Duplicate } from '../http/errors.js';
+import { Duplicate } from '../errors.js';
 import { groupCommit, type Db } from './db.js';
 import {
   containsPattern,

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { challengeOwner, respondToMfaChallenge } from '../../domain/mfa.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import { LoginResponse } from './schema.js';
 
 export const MfaRespondBody = Type.Object({

@@ -10,7 +10,7 @@ import { confirmationCode, randomToken, sha256 } from '../../domain/secrets.js';
 import { authenticate, endSessionOfToken, openSession } from '../../domain/sessions.js';
 import { tokenOf } from '../../http/auth.js';
 import { Done } from '../../http/paging.js';
-import { AccessDenied, ApiError, InactiveUser, Invalid, TokenInvalid, Unauthenticated } from '../../http/errors.js';
+import { AccessDenied, ApiError, InactiveUser, Invalid, TokenInvalid, Unauthenticated } from '../../errors.js';
 import { oneTimeTokens, sessions, users } from '../../store/index.js';
 import { UserStatus } from '../../store/users.js';
 import type { User } from '../../store/types.js';

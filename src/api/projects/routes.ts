@@ -7,7 +7,7 @@ import {
   requireReadableSharedCloudDrive,
 } from '../../domain/access.js';
 import { assignSharedCloudDrives, deleteProject } from '../../domain/projects.js';
-import { NotFound } from '../../http/errors.js';
+import { NotFound } from '../../errors.js';
 import { collection, Done, parseBoolean, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
 import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
 import type { Db } from '../../store/db.js';

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import type { App } from '../../app.js';
 import { readableAmong, readableScope, requireAdmin } from '../../domain/access.js';
 import { deleteSharedCloudDrive } from '../../domain/projects.js';
-import { NotFound } from '../../http/errors.js';
+import { NotFound } from '../../errors.js';
 import {
   collection,
   CollectionOf,

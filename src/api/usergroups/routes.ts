@@ -3,7 +3,7 @@ import type { App } from '../../app.js';
 import { requireAdmin } from '../../domain/access.js';
 import { cleanName } from '../../domain/names.js';
 import { assignUsers, deleteUserGroup, importUsers } from '../../domain/userGroups.js';
-import { NotFound } from '../../http/errors.js';
+import { NotFound } from '../../errors.js';
 import { collection, Done, parseBoolean, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
 import type { Db } from '../../store/db.js';
 import { projects, sharedCloudDrives, subjectPermissions, userGroupMembers, userGroups, users } from '../../store/index.js';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { generateMfaSecret, setMfa } from '../../domain/mfa.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import { Done } from '../../http/paging.js';
 import { MfaQuery, MfaSecret, SetMfaBody } from './mfaSchema.js';
 

@@ -1,7 +1,7 @@
 import type { App } from '../../app.js';
 import { requireAdmin, requireGrantListReader, type GrantListSubject } from '../../domain/access.js';
 import { changePermissions, grantPermissions, revokePermission } from '../../domain/permissions.js';
-import { Invalid, NotFound } from '../../http/errors.js';
+import { Invalid, NotFound } from '../../errors.js';
 import { collection, Done, parseListOptions } from '../../http/paging.js';
 import { grants } from '../../store/index.js';
 import type { Grant, RecordTable } from '../../store/grants.js';
