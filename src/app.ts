@@ -1,8 +1,7 @@
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './context.js';
 import { installAuth } from './http/auth.js';
 import { installNotifications } from './http/notifications.js';
@@ -14,6 +13,7 @@ import { installQueryCount } from './http/queryCount.js';
 import { RequestLogController } from './http/requestLog.js';
 import { lazySerializers } from './http/lazySerializer.js';
 import { installResponseCache } from './http/responseCache.js';
+import type { App, Controller } from './http/types.js';
 import { describeValidationError, validatorCompiler } from './http/validation.js';
 import { apiTokenRoutes } from './api/apitokens/routes.js';
 import { mfaRespondRoutes } from './api/authentication/mfa.js';
@@ -26,26 +26,24 @@ import { projectRoutes } from './api/projects/routes.js';
 import { sharedCloudDriveRoutes } from './api/sharedclouddrive/routes.js';
 import { usersPermissionRoutes } from './api/userspermission/routes.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    ctx: AppContext;
-  }
-}
+export type { App };
 
-export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
-
-/** The controllers, each a folder under src/api. */
-const controllers = [
-  managementRoutes,
-  authenticationRoutes,
-  projectRoutes,
-  sharedCloudDriveRoutes,
-  userRoutes,
-  userGroupRoutes,
-  usersPermissionRoutes,
-  apiTokenRoutes,
-  mfaRoutes,
-  mfaRespondRoutes,
+/**
+ * The controllers (each a folder under src/api) and the prefix each is mounted under: a controller
+ * registers its routes relative to it (`/get_all`), so the same controller can be mounted under another
+ * route shape. The MFA routes belong to the User and Authentication controllers' URLs.
+ */
+const controllers: { prefix: string; controller: Controller }[] = [
+  { prefix: '/management', controller: managementRoutes },
+  { prefix: '/authentication', controller: authenticationRoutes },
+  { prefix: '/authentication', controller: mfaRespondRoutes },
+  { prefix: '/projects', controller: projectRoutes },
+  { prefix: '/sharedclouddrive', controller: sharedCloudDriveRoutes },
+  { prefix: '/user', controller: userRoutes },
+  { prefix: '/user', controller: mfaRoutes },
+  { prefix: '/usergroup', controller: userGroupRoutes },
+  { prefix: '/userspermission', controller: usersPermissionRoutes },
+  { prefix: '/apitoken', controller: apiTokenRoutes },
 ];
 
 export interface BuildOptions {
@@ -76,13 +74,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     await app.register(cors, { origin: ctx.config.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
   }
   await app.register(rateLimit, { global: false });
-  installAuth(app, ctx);
+  installAuth(app, ctx); // also makes every route registered from here on declare its access
   installResponseCache(app, ctx); // after authentication: a cached answer is still only for a valid session
   installMethodCheck(app);
   await installOpenApi(app); // before the controllers: it documents every route it sees registered
   await installNotifications(app); // before the controllers: its onResponse hook must cover them all
 
-  for (const controller of controllers) await app.register(controller);
+  for (const { prefix, controller } of controllers) await app.register(controller, { prefix });
   await app.register(consoleRoutes); // the web console's static files at /
   return app;
 }

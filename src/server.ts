@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import pino, { type Logger, type LoggerOptions } from 'pino';
-import { buildApp, type App } from './app.js';
+import { buildApp } from './app.js';
+import type { App } from './http/types.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { loadSigningKey } from './domain/secrets.js';

@@ -1,14 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext, Principal } from '../context.js';
+import { requireAdmin } from '../domain/access.js';
 import { authenticate } from '../domain/sessions.js';
+import { ACCESS_LEVELS } from './types.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
-  }
-  interface FastifyContextConfig {
-    /** The route needs no token ("Auth Required: No" in the docs). */
-    public?: boolean;
   }
 }
 
@@ -20,11 +18,26 @@ export function tokenOf(request: FastifyRequest): string | undefined {
   return typeof query?.token === 'string' && query.token !== '' ? query.token : undefined;
 }
 
-/** Every route requires a valid session unless it is marked public; checked before the body is read. */
+/**
+ * Access is declared with each route (`config: { access }`, see http/types.ts) and enforced here, in one
+ * place: a route without a declaration cannot be registered; every route but the public ones needs a valid
+ * session, and admin routes refuse other users with 499 ACCESS. Both run before the body is read.
+ */
 export function installAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('principal', null as unknown as Principal);
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (access === undefined || !ACCESS_LEVELS.includes(access)) {
+      throw new Error(
+        `${String(route.method)} ${route.url} declares no access: give it config: { access: ${ACCESS_LEVELS.map((a) => `'${a}'`).join(' | ')} }.`,
+      );
+    }
+  });
   app.addHook('onRequest', async (request) => {
-    if (request.is404 || request.routeOptions.config.public) return;
+    if (request.is404) return;
+    const { access } = request.routeOptions.config;
+    if (access === 'public') return;
     request.principal = await authenticate(ctx, tokenOf(request));
+    if (access === 'admin') requireAdmin(request.principal);
   });
 }

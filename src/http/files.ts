@@ -48,6 +48,6 @@ export class FileSet {
 /** Registers one public GET route per file of the set, each hidden from the OpenAPI document. */
 export function fileRoutes(app: FastifyInstance, files: FileSet, headers: Record<string, string> = {}): void {
   for (const url of files.paths()) {
-    app.get(url, { config: { public: true }, schema: { hide: true } }, (_request, reply) => files.send(reply, url, headers));
+    app.get(url, { config: { access: 'public' }, schema: { hide: true } }, (_request, reply) => files.send(reply, url, headers));
   }
 }

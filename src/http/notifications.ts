@@ -1,7 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { App } from '../app.js';
+import type { App } from './types.js';
 import type { AppContext } from '../context.js';
 import { authenticate } from '../domain/sessions.js';
 import { tokenOf } from './auth.js';
@@ -138,7 +138,8 @@ export async function installNotifications(app: App): Promise<void> {
   app.route({
     method: 'GET',
     url: '/notification',
-    config: { public: true },
+    // Public to the access hook: a plain GET is answered 400, and the upgrade authenticates itself.
+    config: { access: 'public' },
     schema: schema(
       'WebSocket: AppNotification frames {"Type": 4, "Data": {...}} after each successful non-GET call of your account.',
     ),
@@ -152,7 +153,7 @@ export async function installNotifications(app: App): Promise<void> {
   app.route({
     method: 'GET',
     url: '/statechange',
-    config: { public: true },
+    config: { access: 'public' },
     schema: schema('WebSocket: file state changes; accepted, but this agent has no drives, so nothing is sent.'),
     onRequest: authenticateUpgrade,
     handler: notAnUpgrade,

@@ -71,7 +71,7 @@ function documentRoute({ schema, url, route }: { schema?: Schema; url: string; r
 } {
   const base: Schema = schema ?? {};
   if (base.hide) return { schema: base, url };
-  const isPublic = route.config?.public === true;
+  const isPublic = route.config?.access === 'public';
   const response: Schema = {};
   for (const [code, declared] of Object.entries((base.response as Schema | undefined) ?? {})) {
     // type 'null' is how @fastify/swagger emits a response without content.
@@ -142,7 +142,7 @@ function docsRoutes(app: FastifyInstance): void {
     ]),
   );
   const headers = { 'content-security-policy': DOCS_CSP };
-  const hidden = { config: { public: true }, schema: { hide: true } };
+  const hidden = { config: { access: 'public' as const }, schema: { hide: true } };
   app.get(DOCS_PREFIX, hidden, (_request, reply) => files.send(reply, `${DOCS_PREFIX}/index.html`, headers));
   app.get(`${DOCS_PREFIX}/json`, hidden, async () => app.swagger());
   app.get(`${DOCS_PREFIX}/static/*`, hidden, (request, reply) =>
@@ -196,7 +196,7 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   hidden: boolean;
-  /** Needs no token (config.public). */
+  /** Needs no token (config.access is 'public'). */
   public: boolean;
 }
 
@@ -212,7 +212,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
   registries.set(app, registry);
   app.addHook('onRoute', (route) => {
     const hidden = (route.schema as Schema | undefined)?.hide === true;
-    const isPublic = route.config?.public === true;
+    const isPublic = route.config?.access === 'public';
     for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
       registry.push({ method, url: route.url, hidden, public: isPublic });
     }
@@ -250,5 +250,5 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
   });
 
   docsRoutes(app);
-  app.get(OPENAPI_PATH, { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get(OPENAPI_PATH, { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 }

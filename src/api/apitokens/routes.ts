@@ -1,4 +1,4 @@
-import type { App } from '../../app.js';
+import type { App } from '../../http/types.js';
 import { createApiToken, deleteApiToken } from '../../domain/apiTokens.js';
 import { Done } from '../../http/paging.js';
 import { apiTokens } from '../../store/index.js';
@@ -12,8 +12,9 @@ export async function apiTokenRoutes(app: App): Promise<void> {
   const ctx = app.ctx;
 
   app.get(
-    '/apitoken/get_all',
+    '/get_all',
     {
+      config: { access: 'self' },
       schema: {
         tags,
         summary: "The caller's API tokens, newest first, without their values (a plain array).",
@@ -28,8 +29,9 @@ export async function apiTokenRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/apitoken/insert',
+    '/insert',
     {
+      config: { access: 'self' },
       schema: {
         tags,
         summary: 'Creates an API token: a long-lived session. The response is the only place its value appears.',
@@ -45,8 +47,9 @@ export async function apiTokenRoutes(app: App): Promise<void> {
   );
 
   app.delete(
-    '/apitoken/delete',
+    '/delete',
     {
+      config: { access: 'self' },
       schema: {
         tags,
         summary: "Deletes one of the caller's API tokens and ends its session at once.",

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
-import type { App } from '../../app.js';
+import type { App } from '../../http/types.js';
 import { challengeOwner, respondToMfaChallenge } from '../../domain/mfa.js';
 import { ApiError } from '../../errors.js';
 import { LoginResponse } from './schema.js';
@@ -19,9 +19,10 @@ export async function mfaRespondRoutes(app: App): Promise<void> {
   const ctx = app.ctx;
 
   app.post(
-    '/authentication/mfa_respond',
+    '/mfa_respond',
     {
       config: {
+        access: 'public',
         public: true,
         // Limited per address and the user behind the challenge, as login is per address and username.
         rateLimit: {

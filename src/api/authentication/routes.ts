@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
-import type { App } from '../../app.js';
+import type { App } from '../../http/types.js';
 import type { AppContext, Principal } from '../../context.js';
 import { checkPassword, createAccountWithOwner } from '../../domain/accounts.js';
 import { sendMail } from '../../domain/mail.js';
@@ -93,9 +93,9 @@ export async function authenticationRoutes(app: App): Promise<void> {
   const { db } = ctx;
 
   app.post(
-    '/authentication/login',
+    '/login',
     {
-      config: { public: true, rateLimit: attemptLimit(ctx, 'username') },
+      config: { access: 'public', rateLimit: attemptLimit(ctx, 'username') },
       schema: {
         tags,
         summary: 'Signs in with username (email) and password.',
@@ -120,9 +120,9 @@ export async function authenticationRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/authentication/logout',
+    '/logout',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: { tags, summary: 'Ends the session of the given token at once.', body: LogoutBody, response: Done },
     },
     async (request, reply) => {
@@ -132,9 +132,9 @@ export async function authenticationRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/authentication/signup',
+    '/signup',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Creates an account and its owner (Pending); a confirmation code is emailed.',
@@ -150,9 +150,9 @@ export async function authenticationRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/authentication/confirm_signup',
+    '/confirm_signup',
     {
-      config: { public: true, rateLimit: attemptLimit(ctx, 'email') },
+      config: { access: 'public', rateLimit: attemptLimit(ctx, 'email') },
       schema: {
         tags,
         summary: 'Activates a signed-up account with the emailed code.',
@@ -179,9 +179,9 @@ export async function authenticationRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/authentication/resend_confirmation_email',
+    '/resend_confirmation_email',
     {
-      config: { public: true, rateLimit: attemptLimit(ctx, 'email') },
+      config: { access: 'public', rateLimit: attemptLimit(ctx, 'email') },
       schema: { tags, summary: 'Sends a new confirmation code to a pending sign-up.', body: EmailBody, response: Done },
     },
     async (request, reply) => {
@@ -193,9 +193,9 @@ export async function authenticationRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/authentication/forgot_password',
+    '/forgot_password',
     {
-      config: { public: true, rateLimit: attemptLimit(ctx, 'username') },
+      config: { access: 'public', rateLimit: attemptLimit(ctx, 'username') },
       schema: { tags, summary: 'Emails a one-time password reset token (valid one hour).', body: UsernameBody, response: Done },
     },
     async (request, reply) => {
@@ -220,9 +220,9 @@ export async function authenticationRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/authentication/reset_password',
+    '/reset_password',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Sets a new password: with a session token and the current password, or with an emailed reset token.',
@@ -259,16 +259,18 @@ export async function authenticationRoutes(app: App): Promise<void> {
   );
 
   app.get(
-    '/authentication/user',
+    '/user',
     {
+      config: { access: 'self' },
       schema: { tags, summary: "The signed-in user's profile and account.", querystring: AuthQuery, response: { 200: UserInfo } },
     },
     async (request) => userInfo(ctx, request.principal, tokenOf(request)!),
   );
 
   app.put(
-    '/authentication/update_user',
+    '/update_user',
     {
+      config: { access: 'self' },
       schema: {
         tags,
         summary: "Changes the signed-in user's name, and (admins) the account name.",

@@ -1,11 +1,5 @@
-import type { App } from '../../app.js';
-import {
-  readableAmong,
-  readableScope,
-  requireAdmin,
-  requireReadableProject,
-  requireReadableSharedCloudDrive,
-} from '../../domain/access.js';
+import type { App } from '../../http/types.js';
+import { readableAmong, readableScope, requireReadableProject, requireReadableSharedCloudDrive } from '../../domain/access.js';
 import { assignSharedCloudDrives, deleteProject } from '../../domain/projects.js';
 import { NotFound } from '../../errors.js';
 import { collection, Done, parseBoolean, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
@@ -82,9 +76,9 @@ export async function projectRoutes(app: App): Promise<void> {
   const { db } = app.ctx;
 
   app.get(
-    '/projects/get_all',
+    '/get_all',
     {
-      config: { responseCache: true },
+      config: { access: 'member', responseCache: true },
       schema: {
         tags,
         summary: 'The paginated list of projects in the account.',
@@ -107,9 +101,9 @@ export async function projectRoutes(app: App): Promise<void> {
   );
 
   app.get(
-    '/projects/get_all_with_details',
+    '/get_all_with_details',
     {
-      config: { responseCache: true },
+      config: { access: 'member', responseCache: true },
       schema: {
         tags,
         summary: 'Projects with their assigned users, user groups and shared cloud drives inlined.',
@@ -140,8 +134,9 @@ export async function projectRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/projects/insert',
+    '/insert',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Creates a project in the account.',
@@ -151,7 +146,6 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       const { name, description = '', active = true } = request.body;
       const row = await projects.insert(db, request.principal.accountId, {
         name: cleanName(name),
@@ -163,8 +157,9 @@ export async function projectRoutes(app: App): Promise<void> {
   );
 
   app.put(
-    '/projects/update',
+    '/update',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Updates a project: the fields given are replaced, the others kept.',
@@ -174,7 +169,6 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       const { id, name, description, active } = request.body;
       const changes: Record<string, unknown> = {};
       if (name !== undefined) changes.name = cleanName(name);
@@ -187,8 +181,9 @@ export async function projectRoutes(app: App): Promise<void> {
   );
 
   app.delete(
-    '/projects/delete',
+    '/delete',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Soft-deletes a project, with its drive assignments and permissions.',
@@ -197,15 +192,15 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       await deleteProject(db, request.principal.accountId, request.query.id);
       return reply.code(200).send();
     },
   );
 
   app.post(
-    '/projects/restore',
+    '/restore',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Brings a deleted project back (its former assignments are not restored).',
@@ -214,7 +209,6 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       if (!(await projects.restore(db, request.principal.accountId, request.query.id))) {
         throw new NotFound('Deleted project', request.query.id);
       }
@@ -223,8 +217,9 @@ export async function projectRoutes(app: App): Promise<void> {
   );
 
   app.get(
-    '/projects/get_assigned_sharedclouddrives',
+    '/get_assigned_sharedclouddrives',
     {
+      config: { access: 'member' },
       schema: {
         tags,
         summary: 'The shared cloud drives assigned to a project.',
@@ -263,8 +258,9 @@ export async function projectRoutes(app: App): Promise<void> {
   );
 
   app.get(
-    '/projects/get_assigned_projects',
+    '/get_assigned_projects',
     {
+      config: { access: 'member' },
       schema: {
         tags,
         summary: 'The projects a shared cloud drive is assigned to.',
@@ -298,8 +294,9 @@ export async function projectRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/projects/assign_sharedclouddrive',
+    '/assign_sharedclouddrive',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Assigns shared cloud drives to projects, all or nothing; existing pairs are skipped silently.',
@@ -309,15 +306,15 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       await assignSharedCloudDrives(db, request.principal.accountId, request.body);
       return reply.code(200).send();
     },
   );
 
   app.delete(
-    '/projects/unassign_sharedclouddrive',
+    '/unassign_sharedclouddrive',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Removes a project-to-drive assignment, by the id of the assignment record.',
@@ -326,7 +323,6 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       if (!(await assignments.deleteAssignment(db, request.principal.accountId, request.query.id))) {
         throw new NotFound('Project shared cloud drive assignment', request.query.id);
       }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../http/types.js';
 import { effectiveSharedCloudDrives } from '../../domain/access.js';
 import { TokenQuery } from '../../http/paging.js';
 import { PermissionTypeField } from '../userspermission/records.js';
@@ -28,8 +28,9 @@ const EffectiveSharedCloudDrive = Type.Object({
 export async function effectiveAccessRoutes(app: App): Promise<void> {
   const { db } = app.ctx;
   app.get(
-    '/sharedclouddrive/get_shared_cloud_drive',
+    '/get_shared_cloud_drive',
     {
+      config: { access: 'self' },
       schema: {
         tags: ['SharedCloudDrive'],
         summary:

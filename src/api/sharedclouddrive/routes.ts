@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
-import type { App } from '../../app.js';
-import { readableAmong, readableScope, requireAdmin } from '../../domain/access.js';
+import type { App } from '../../http/types.js';
+import { readableAmong, readableScope } from '../../domain/access.js';
 import { deleteSharedCloudDrive } from '../../domain/projects.js';
 import { NotFound } from '../../errors.js';
 import {
@@ -68,9 +68,9 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   };
 
   app.get(
-    '/sharedclouddrive/get_all',
+    '/get_all',
     {
-      config: { responseCache: true },
+      config: { access: 'member', responseCache: true },
       schema: {
         tags,
         summary: 'The paginated list of shared cloud drives in the account.',
@@ -86,9 +86,9 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   );
 
   app.get(
-    '/sharedclouddrive/get_all_with_details',
+    '/get_all_with_details',
     {
-      config: { responseCache: true },
+      config: { access: 'member', responseCache: true },
       schema: {
         tags,
         summary: 'Shared cloud drives with their projects, users and user groups inlined.',
@@ -103,8 +103,9 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/sharedclouddrive/insert',
+    '/insert',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Creates a shared cloud drive record in the account.',
@@ -114,7 +115,6 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       const row = await sharedCloudDrives.insert(db, request.principal.accountId, {
         cloud_account_id: null,
         prefix: '',
@@ -137,8 +137,9 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   );
 
   app.put(
-    '/sharedclouddrive/update',
+    '/update',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Updates a shared cloud drive: the fields given are replaced, the others kept.',
@@ -148,7 +149,6 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       const changes = driveChanges(request.body);
       if (request.body.name !== undefined) changes.name = cleanName(request.body.name);
       const row = await sharedCloudDrives.update(db, request.principal.accountId, request.body.id, changes);
@@ -158,8 +158,9 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   );
 
   app.delete(
-    '/sharedclouddrive/delete',
+    '/delete',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Soft-deletes a shared cloud drive, with its project assignments and permissions.',
@@ -168,15 +169,15 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       await deleteSharedCloudDrive(db, request.principal.accountId, request.query.id);
       return reply.code(200).send();
     },
   );
 
   app.post(
-    '/sharedclouddrive/restore',
+    '/restore',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Brings a deleted shared cloud drive back (its former assignments are not restored).',
@@ -185,7 +186,6 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       if (!(await sharedCloudDrives.restore(db, request.principal.accountId, request.query.id))) {
         throw new NotFound('Deleted shared cloud drive', request.query.id);
       }

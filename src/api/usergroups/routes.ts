@@ -1,6 +1,5 @@
 import { Type, type Static } from 'typebox';
-import type { App } from '../../app.js';
-import { requireAdmin } from '../../domain/access.js';
+import type { App } from '../../http/types.js';
 import { cleanName } from '../../domain/names.js';
 import { assignUsers, deleteUserGroup, importUsers } from '../../domain/userGroups.js';
 import { NotFound } from '../../errors.js';
@@ -55,8 +54,9 @@ export async function userGroupRoutes(app: App): Promise<void> {
   };
 
   app.get(
-    '/usergroup/get_all',
+    '/get_all',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'The paginated list of user groups in the account.',
@@ -65,7 +65,6 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       const { options, query } = listQuery(request.query);
       return sendCollectionJson(
         reply,
@@ -76,8 +75,9 @@ export async function userGroupRoutes(app: App): Promise<void> {
   );
 
   app.get(
-    '/usergroup/get_all_with_details',
+    '/get_all_with_details',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'User groups with their members and the projects and shared cloud drives granted to them inlined.',
@@ -86,7 +86,6 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       const { accountId } = request.principal;
       const { options, page } = listGroups(accountId, request.query);
       const { rows, total } = await page;
@@ -95,8 +94,9 @@ export async function userGroupRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/usergroup/insert',
+    '/insert',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Creates a user group in the account.',
@@ -106,7 +106,6 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       const { name, description = '', active = true } = request.body;
       const row = await userGroups.insert(db, request.principal.accountId, {
         name: cleanName(name),
@@ -118,8 +117,9 @@ export async function userGroupRoutes(app: App): Promise<void> {
   );
 
   app.put(
-    '/usergroup/update',
+    '/update',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Updates a user group: the fields given are replaced, the others kept.',
@@ -129,7 +129,6 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       const { id, name, description, active } = request.body;
       const changes: Record<string, unknown> = {};
       if (name !== undefined) changes.name = cleanName(name);
@@ -142,8 +141,9 @@ export async function userGroupRoutes(app: App): Promise<void> {
   );
 
   app.delete(
-    '/usergroup/delete',
+    '/delete',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Soft-deletes a user group, with its memberships and the permissions granted to it.',
@@ -152,15 +152,15 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       await deleteUserGroup(db, request.principal.accountId, request.query.id);
       return reply.code(200).send();
     },
   );
 
   app.post(
-    '/usergroup/restore',
+    '/restore',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Brings a deleted user group back (its former members and permissions are not restored).',
@@ -169,7 +169,6 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       if (!(await userGroups.restore(db, request.principal.accountId, request.query.id))) {
         throw new NotFound('Deleted user group', request.query.id);
       }
@@ -178,8 +177,9 @@ export async function userGroupRoutes(app: App): Promise<void> {
   );
 
   app.get(
-    '/usergroup/get_assigned_users',
+    '/get_assigned_users',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'The users of a group (deleted users are never listed).',
@@ -188,7 +188,6 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       const { accountId } = request.principal;
       const { userGroupId } = request.query;
       const options = parseListOptions(request.query, MEMBERSHIP_SORT, { sortfield: 'User.Username' });
@@ -210,8 +209,9 @@ export async function userGroupRoutes(app: App): Promise<void> {
   );
 
   app.get(
-    '/usergroup/get_assigned_usergroups',
+    '/get_assigned_usergroups',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'The groups a user belongs to (deleted groups are never listed).',
@@ -220,7 +220,6 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       const { accountId } = request.principal;
       const { userId } = request.query;
       const options = parseListOptions(request.query, MEMBERSHIP_SORT, { sortfield: 'UserGroup.Name' });
@@ -242,8 +241,9 @@ export async function userGroupRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/usergroup/assign_users',
+    '/assign_users',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Adds users to groups, all or nothing; existing memberships are skipped silently.',
@@ -253,15 +253,15 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       await assignUsers(db, request.principal.accountId, request.body);
       return reply.code(200).send();
     },
   );
 
   app.delete(
-    '/usergroup/unassign_user',
+    '/unassign_user',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Removes a user from a group, by the id of the UserUserGroup membership record.',
@@ -270,7 +270,6 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       if (!(await userGroupMembers.deleteMembership(db, request.principal.accountId, request.query.id))) {
         throw new NotFound('User group membership', request.query.id);
       }
@@ -279,8 +278,9 @@ export async function userGroupRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/usergroup/import_users',
+    '/import_users',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Imports users into groups in one transaction; missing groups are created, new users invited.',
@@ -292,7 +292,6 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       await importUsers(ctx, request.principal.accountId, request.body);
       return reply.code(200).send();
     },

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { App } from '../../app.js';
+import type { App } from '../../http/types.js';
 import { generateMfaSecret, setMfa } from '../../domain/mfa.js';
 import { ApiError } from '../../errors.js';
 import { Done } from '../../http/paging.js';
@@ -12,8 +12,9 @@ export async function mfaRoutes(app: App): Promise<void> {
   const ctx = app.ctx;
 
   app.post(
-    '/user/generate_mfa_token',
+    '/generate_mfa_token',
     {
+      config: { access: 'self' },
       schema: {
         tags,
         summary: 'Generates a new TOTP secret for the caller (a plain JSON string); set_mfa turns it on.',
@@ -29,9 +30,10 @@ export async function mfaRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/user/set_mfa',
+    '/set_mfa',
     {
       config: {
+        access: 'self',
         // Guessing codes with a session in hand is limited per user, like login per name and address.
         rateLimit: {
           max: ctx.config.loginRateMax,

@@ -1,6 +1,5 @@
 import { Type, type Static } from 'typebox';
-import type { App } from '../../app.js';
-import { requireAdmin } from '../../domain/access.js';
+import type { App } from '../../http/types.js';
 import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resendInvitation } from '../../domain/users.js';
 import { collection, Done, parseBoolean, parseListOptions, TokenQuery } from '../../http/paging.js';
 import type { Db } from '../../store/db.js';
@@ -49,8 +48,9 @@ export async function userRoutes(app: App): Promise<void> {
   };
 
   app.get(
-    '/user/get_all_users',
+    '/get_all_users',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: "The paginated list of the account's users, newest first by default.",
@@ -59,7 +59,6 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       const { options, page } = listUsers(request.principal.accountId, request.query);
       const { rows, total } = await page;
       return collection(rows.map(presentUser), total, options);
@@ -67,8 +66,9 @@ export async function userRoutes(app: App): Promise<void> {
   );
 
   app.get(
-    '/user/get_all_users_with_details',
+    '/get_all_users_with_details',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Users with their groups and their directly granted projects and shared cloud drives inlined.',
@@ -79,7 +79,6 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       const { accountId } = request.principal;
       const { options, page } = listUsers(accountId, request.query);
       const { rows, total } = await page;
@@ -88,8 +87,9 @@ export async function userRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/user/insert_user',
+    '/insert_user',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Creates a user in Pending status and sends an invitation with a token valid for 7 days.',
@@ -99,7 +99,6 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       const { firstname = '', lastname = '', username, email, userType } = request.body;
       const user = await inviteUser(ctx, request.principal.accountId, { firstname, lastname, username, email, userType });
       return presentUser(user);
@@ -107,8 +106,9 @@ export async function userRoutes(app: App): Promise<void> {
   );
 
   app.put(
-    '/user/edit_user',
+    '/edit_user',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Changes a user: the fields given are replaced, the others kept.',
@@ -120,14 +120,14 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      requireAdmin(request.principal);
       return presentUser(await editUser(db, request.principal, request.body));
     },
   );
 
   app.delete(
-    '/user/delete_user',
+    '/delete_user',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Soft-deletes a user, ending its sessions and removing its group memberships and permissions.',
@@ -137,15 +137,15 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       await deleteUser(db, request.principal, request.query.id);
       return reply.code(200).send();
     },
   );
 
   app.post(
-    '/user/resend_user_email',
+    '/resend_user_email',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: 'Sends a pending user a new invitation; the previous token stops working.',
@@ -157,16 +157,15 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       await resendInvitation(ctx, request.principal.accountId, request.body);
       return reply.code(200).send();
     },
   );
 
   app.get(
-    '/user/signupinfo',
+    '/signupinfo',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'The invited user behind an invitation token (no session needed).',
@@ -191,9 +190,9 @@ export async function userRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/user/signup',
+    '/signup',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Accepts an invitation: sets the password (at least 8 characters) and activates the user.',

@@ -1,5 +1,5 @@
-import type { App } from '../../app.js';
-import { requireAdmin, requireGrantListReader, type GrantListSubject } from '../../domain/access.js';
+import type { App } from '../../http/types.js';
+import { requireGrantListReader, type GrantListSubject } from '../../domain/access.js';
 import { changePermissions, grantPermissions, revokePermission } from '../../domain/permissions.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { collection, Done, parseListOptions } from '../../http/paging.js';
@@ -59,12 +59,13 @@ export async function usersPermissionRoutes(app: App): Promise<void> {
 
 function registerWrites(app: App, definition: KindDefinition): void {
   const { db } = app.ctx;
-  const url = `/userspermission/${definition.action}`;
+  const url = `/${definition.action}`;
   const { kind, subjectField, targetField } = definition;
 
   app.post(
     url,
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         operationId: `userspermission_${definition.action}_add`,
@@ -74,7 +75,6 @@ function registerWrites(app: App, definition: KindDefinition): void {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       const items = request.body as Record<string, string | number>[];
       await grantPermissions(
         db,
@@ -93,6 +93,7 @@ function registerWrites(app: App, definition: KindDefinition): void {
   app.put(
     url,
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         operationId: `userspermission_${definition.action}_edit`,
@@ -102,7 +103,6 @@ function registerWrites(app: App, definition: KindDefinition): void {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       const items = request.body as { id: string; permissionType: number }[];
       await changePermissions(
         db,
@@ -117,6 +117,7 @@ function registerWrites(app: App, definition: KindDefinition): void {
   app.delete(
     url,
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         operationId: `userspermission_${definition.action}_delete`,
@@ -126,7 +127,6 @@ function registerWrites(app: App, definition: KindDefinition): void {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal);
       await revokePermission(db, request.principal.accountId, kind, request.query.id);
       return reply.code(200).send();
     },
@@ -141,8 +141,12 @@ function registerList(app: App, list: ListDefinition, definition: KindDefinition
     list.side === 'subject' ? [info.subjectTable, info.targetTable] : [info.targetTable, info.subjectTable];
 
   app.get(
-    `/userspermission/${list.action}`,
-    { schema: { tags, summary: list.summary, querystring: listQuery(list), response: { 200: listOf(definition) } } },
+    `/${list.action}`,
+    {
+      // Any signed-in user; requireGrantListReader limits a non-admin to lists about themselves and their groups.
+      config: { access: 'member' },
+      schema: { tags, summary: list.summary, querystring: listQuery(list), response: { 200: listOf(definition) } },
+    },
     async (request) => {
       const query = request.query as Record<string, string | undefined> & Parameters<typeof parseListOptions>[0];
       const options = parseListOptions(query, sortFields, { sortfield: list.defaultSort });

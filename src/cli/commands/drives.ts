@@ -15,26 +15,8 @@ import {
   type ClientOptions,
   type PagingOptions,
 } from './common.js';
-import type { Assignment } from './projects.js';
+import { DRIVE, type Assignment, type Drive } from '../records.js';
 
-export interface Drive {
-  id: string;
-  name: string;
-  cloudAccountId: string | null;
-  prefix: string;
-  storageName: string;
-  objectsPerFolder: number;
-  allowDelete: boolean;
-  localCacheEncrypted: boolean;
-  cloudObjectsEncrypted: boolean;
-  driveType: number;
-  syncType: number;
-  active: boolean;
-  createDate: string;
-  updateDate: string;
-}
-
-export const DRIVE = { noun: 'drive', list: '/sharedclouddrive/get_all' };
 const DRIVES = { one: 'drive', many: 'drives' };
 
 const DRIVE_TYPES: Record<string, number> = { virtual: 1, local: 2 };

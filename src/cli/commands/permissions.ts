@@ -2,9 +2,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CliError, type ApiClient } from '../client.js';
 import { table, type Column, type Page } from '../format.js';
 import { clientCommand, group, printDone, resolveRecord, run, signedIn, write, writeJson, type ClientOptions } from './common.js';
-import { DRIVE } from './drives.js';
 import { GROUP } from './groups.js';
-import { PROJECT } from './projects.js';
+import { DRIVE, PROJECT } from '../records.js';
 import { USER } from './users.js';
 
 interface Grant {

@@ -15,25 +15,8 @@ import {
   type ClientOptions,
   type PagingOptions,
 } from './common.js';
-import { DRIVE, type Drive } from './drives.js';
+import { DRIVE, PROJECT, type Assignment, type Project } from '../records.js';
 
-export interface Project {
-  id: string;
-  name: string;
-  description: string;
-  active: boolean;
-  deleted: boolean;
-  createDate: string;
-  updateDate: string;
-}
-
-export interface Assignment {
-  sharedCloudDrive: Drive;
-  project: Project;
-  projectSharedCloudDrive: { id: string; projectId: string; sharedCloudDriveId: string; createDate: string };
-}
-
-export const PROJECT = { noun: 'project', list: '/projects/get_all' };
 const PROJECTS = { one: 'project', many: 'projects' };
 
 const projectColumns: Column<Project>[] = [
