@@ -1,6 +1,6 @@
 // Finds import cycles among the TypeScript modules of src/ (type-only imports included: a cycle through
-// `import type` still ties the modules' designs together). `node scripts/cycles.js` prints each cycle and
-// exits 1 when there is one; test/cycles.test.ts runs it with `npm test`.
+// `import type` still ties the modules' designs together). `node scripts/cycles.js [dir]` prints each cycle
+// and exits 1 when there is one; test/routes.test.ts runs it with `npm test`.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -71,8 +71,9 @@ export function findCycles(dir = path.join(root, 'src')) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  const cycles = findCycles();
+  const dir = path.resolve(process.argv[2] ?? path.join(root, 'src'));
+  const cycles = findCycles(dir);
   for (const cycle of cycles) console.error(`import cycle among ${cycle.length} modules:\n  ${cycle.join('\n  ')}`);
   if (cycles.length > 0) process.exit(1);
-  console.log('no import cycles in src/');
+  console.log(`no import cycles in ${path.relative(root, dir) || '.'}/`);
 }
