@@ -1,8 +1,11 @@
 // Runs every test file (src/**/*.test.ts, test/**/*.test.ts) with Node's test runner, TypeScript via tsx.
 // Extra arguments are passed on: `npm test -- --test-name-pattern=paging`, or file paths to run only those.
+// The tests of the `clickd` binary run what users run (dist/, its bundle and code cache): when that is
+// older than the sources, this builds it first (`npm run build`), and stops if the build fails.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { staleBuild } from './buildState.js';
 
 function find(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -11,6 +14,22 @@ function find(dir) {
     if (entry.isDirectory()) return find(full);
     return entry.name.endsWith('.test.ts') ? [full] : [];
   });
+}
+
+const stale = staleBuild();
+if (stale) {
+  console.log(`test: the build is stale (${stale}): running npm run build first`);
+  const npm = process.env.npm_execpath;
+  const build = npm
+    ? spawnSync(process.execPath, [npm, 'run', 'build'], { stdio: 'inherit' })
+    : spawnSync('npm', ['run', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' });
+  const still = build.status === 0 ? staleBuild() : undefined;
+  if (build.status !== 0 || still) {
+    console.error(
+      `test: npm run build ${build.status !== 0 ? 'failed' : `left the build stale (${still})`}; the tests of the binary cannot run`,
+    );
+    process.exit(1);
+  }
 }
 
 const args = process.argv.slice(2);

@@ -6,33 +6,21 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Command } from 'commander';
 import { Secret, TOTP } from 'otpauth';
+import { staleBuild } from '../scripts/buildState.js';
 import { registerClientCommands } from '../src/cli/commands/index.js';
 import { Client, createAccount, startTestServer, UNKNOWN_ID, type TestAccount, type TestServer } from './helpers.js';
 
 /**
  * Issue 4 items 2 and 4: the `clickd` client commands, run as a real process against a real server.
- * The installed binary (bin/clickd.js → dist/) is used when the build is newer than every source file,
- * as on a fresh clone after `npm ci`; otherwise the same CLI runs from source through tsx, so that a stale
- * build is never what gets tested.
+ * The installed binary (bin/clickd.js → dist/, run from its bundle and code cache) is what runs, as on a
+ * fresh clone after `npm ci`; `npm test` builds first when the sources are newer, so a stale build is never
+ * what gets tested.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NOT_LOGGED_IN = 'error: not logged in or session expired: run `clickd login`\n';
 
-function newestSource(dir: string): number {
-  return Math.max(
-    0,
-    ...fs.readdirSync(dir, { withFileTypes: true }).map((entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return newestSource(full);
-      return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? fs.statSync(full).mtimeMs : 0;
-    }),
-  );
-}
-
-const BUILT = path.join(ROOT, 'dist/cli/main.js');
-const useBuild = fs.existsSync(BUILT) && fs.statSync(BUILT).mtimeMs >= newestSource(path.join(ROOT, 'src'));
-const CLICKD = useBuild ? [path.join(ROOT, 'bin/clickd.js')] : ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
+const CLICKD = [path.join(ROOT, 'bin/clickd.js')];
 
 interface Run {
   code: number;
@@ -80,6 +68,9 @@ function expectFailure(run: Run, code: number, stderr: RegExp | string): void {
 const credentialsPath = () => path.join(configDir, 'credentials.json');
 
 before(async () => {
+  // scripts/test.js (npm test) builds first when the build is stale; run alone, this file says so instead.
+  const stale = staleBuild();
+  assert.equal(stale, undefined, `the build is stale (${stale}): run npm run build, or npm test, which builds first`);
   server = await startTestServer();
   owner = await createAccount(server, 'CLI Owner');
   configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clickd-cli-'));
@@ -89,7 +80,7 @@ after(async () => {
   fs.rmSync(configDir, { recursive: true, force: true });
 });
 
-describe(`clickd login, whoami, logout (running ${useBuild ? 'bin/clickd.js' : 'src/cli/main.ts through tsx'})`, () => {
+describe('clickd login, whoami, logout (running bin/clickd.js)', () => {
   test('a command before login says to run clickd login', async () => {
     expectFailure(await clickd(['projects', 'list', '--server', server.url]), 1, NOT_LOGGED_IN);
   });
@@ -393,23 +384,13 @@ describe('clickd --version and the start-up bundle', () => {
     assert.equal(await ok(['-V']), `${pkg.version}\n`);
   });
 
-  // bin/clickd.js runs the bundle only while it is not older than the compiled modules (test/server.test.ts
-  // may recompile them alone, with tsc, when the sources changed since the last build).
-  const bundleIsFresh = () => {
-    const bundle = path.join(ROOT, 'dist/http/clickd.bundle.cjs');
-    return useBuild && fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= fs.statSync(BUILT).mtimeMs;
-  };
   // The build records V8's code cache of the bundle in a warm-up run of the agent; V8 takes it only under
   // the flags it was recorded with, and the agent changes two flags (src/heap.ts) once the cache is read.
-  test(
-    'the installed binary starts from its bundle with the code cache V8 accepts',
-    { skip: !bundleIsFresh() && 'no fresh build and bundle' },
-    async () => {
-      const run = await clickd(['--version'], { CLICKD_CODE_CACHE: 'check' });
-      assert.equal(run.code, 0, run.stderr);
-      assert.equal(run.stderr, 'clickd: code cache accepted\n');
-    },
-  );
+  test('the installed binary starts from its bundle with the code cache V8 accepts', async () => {
+    const run = await clickd(['--version'], { CLICKD_CODE_CACHE: 'check' });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, 'clickd: code cache accepted\n');
+  });
 });
 
 describe('clickd --help', () => {

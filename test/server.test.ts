@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -7,12 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { staleBuild } from '../scripts/buildState.js';
 import { Client } from './helpers.js';
 
 /**
  * The `clickd` command as a user runs it: the built binary (bin/clickd.js → dist/), spawned as a child
- * process, talked to over HTTP. `npm ci` builds dist/; when the sources are newer (during development)
- * the test rebuilds it first.
+ * process, talked to over HTTP. `npm ci` builds dist/, and `npm test` builds it again when the sources are
+ * newer, so what is tested is what users run.
  */
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,26 +21,10 @@ const bin = path.join(root, 'bin', 'clickd.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clickd-server-test-'));
 const children = new Set<ChildProcess>();
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
 before(() => {
-  const built = path.join(root, 'dist', 'cli', 'main.js');
-  if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newestSource(path.join(root, 'src'))) {
-    // Same as `npm run build`; type errors elsewhere do not stop tsc from emitting, so only the output is checked.
-    spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: root,
-      stdio: 'ignore',
-    });
-  }
-  assert.ok(fs.existsSync(built), 'dist/cli/main.js is built');
+  // scripts/test.js (npm test) builds first when the build is stale; run alone, this file says so instead.
+  const stale = staleBuild();
+  assert.equal(stale, undefined, `the build is stale (${stale}): run npm run build, or npm test, which builds first`);
 });
 
 after(() => {
