@@ -1,6 +1,7 @@
 // Finds import cycles among the TypeScript modules of src/ (type-only imports included: a cycle through
-// `import type` still ties the modules' designs together). `node scripts/cycles.js [dir]` prints each cycle
-// and exits 1 when there is one; test/routes.test.ts runs it with `npm test`.
+// `import type` still ties the modules' designs together), and imports from a lower layer to a higher one
+// (RANKS below). `node scripts/cycles.js [dir]` prints each problem and exits 1 when there is one;
+// test/routes.test.ts runs it with `npm test`.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -70,10 +71,45 @@ export function findCycles(dir = path.join(root, 'src')) {
   return cycles;
 }
 
+/** The layers of src/, lowest first: a module never imports from a higher layer. */
+const RANKS = {
+  'errors.ts': 0,
+  'config.ts': 0,
+  'heap.ts': 0,
+  store: 1,
+  'context.ts': 2,
+  domain: 3,
+  http: 4,
+  api: 5,
+  'app.ts': 6,
+  'server.ts': 7,
+  cli: 8,
+};
+function layerOf(dir, file) {
+  const top = path.relative(dir, file).split(path.sep)[0];
+  return top in RANKS ? top : undefined;
+}
+
+/** Imports from a lower layer of src/ to a higher one, as "importer → imported". */
+export function layerViolations(dir = path.join(root, 'src')) {
+  const violations = [];
+  for (const file of modules(dir)) {
+    const from = layerOf(dir, file);
+    for (const imported of importsOf(file)) {
+      const to = layerOf(dir, imported);
+      if (from && to && RANKS[from] < RANKS[to])
+        violations.push(`${path.relative(root, file)} → ${path.relative(root, imported)}`);
+    }
+  }
+  return violations;
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const dir = path.resolve(process.argv[2] ?? path.join(root, 'src'));
   const cycles = findCycles(dir);
   for (const cycle of cycles) console.error(`import cycle among ${cycle.length} modules:\n  ${cycle.join('\n  ')}`);
-  if (cycles.length > 0) process.exit(1);
-  console.log(`no import cycles in ${path.relative(root, dir) || '.'}/`);
+  const violations = layerViolations(dir);
+  for (const violation of violations) console.error(`import from a lower layer to a higher one: ${violation}`);
+  if (cycles.length > 0 || violations.length > 0) process.exit(1);
+  console.log(`no import cycles in ${path.relative(root, dir) || '.'}/, and no import from a lower layer to a higher one`);
 }

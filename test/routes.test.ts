@@ -149,10 +149,10 @@ describe('imports', () => {
   const cycles = (...args: string[]) =>
     spawnSync(process.execPath, [path.join(import.meta.dirname, '..', 'scripts', 'cycles.js'), ...args], { encoding: 'utf8' });
 
-  test('no import cycle among the modules of src/, type-only imports included', () => {
+  test('no import cycle among the modules of src/, type-only imports included, and layers point one way', () => {
     const run = cycles();
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout, 'no import cycles in src/\n');
+    assert.equal(run.stdout, 'no import cycles in src/, and no import from a lower layer to a higher one\n');
   });
 
   test('the cycle finder sees type-only imports and re-exports', () => {
@@ -164,5 +164,17 @@ describe('imports', () => {
     const run = cycles(dir);
     assert.equal(run.status, 1);
     assert.match(run.stderr, /^import cycle among 3 modules:\n {2}\S+a\.ts\n {2}\S+b\.ts\n {2}\S+c\.ts\n$/);
+  });
+
+  test('the layer check sees a domain module importing a type from http/', () => {
+    const dir = fs.mkdtempSync(path.join(server.dataDir, 'layers-'));
+    for (const folder of ['store', 'http', 'domain']) fs.mkdirSync(path.join(dir, folder));
+    fs.writeFileSync(path.join(dir, 'errors.ts'), 'export class ApiError extends Error {}\n');
+    fs.writeFileSync(path.join(dir, 'http', 'types.ts'), "import { ApiError } from '../errors.js';\nexport type E = ApiError;\n");
+    fs.writeFileSync(path.join(dir, 'domain', 'rules.ts'), "import type { E } from '../http/types.js';\nexport type R = E;\n");
+    fs.writeFileSync(path.join(dir, 'store', 'db.ts'), "import { ApiError } from '../errors.js';\nexport const e = ApiError;\n");
+    const run = cycles(dir);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /^import from a lower layer to a higher one: \S+domain\/rules\.ts → \S+http\/types\.ts\n$/);
   });
 });
