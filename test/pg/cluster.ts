@@ -213,11 +213,11 @@ export interface TestDatabase {
 const TEMPLATE_LOCK = 0x636c6b74;
 
 /**
- * A fresh, migrated database for one test file: a copy of the template on the server named by
+ * A fresh, migrated database (or an empty one) for one test file: a copy of the template on the server named by
  * CLICKD_TEST_DATABASE_URL (started by `npm run test:pg`, or given by the user). Run alone (`node --test`
  * on one file, no variable), it starts a private cluster for this process, torn down at exit.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   let serverUrl = process.env[DATABASE_URL_VARIABLE];
   if (!serverUrl) {
     const cluster = await startCluster();
@@ -236,7 +236,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     } finally {
       await admin.query('select pg_advisory_unlock($1)', [TEMPLATE_LOCK]);
     }
-    await admin.query(`create database ${quote(name)} template ${quote(TEMPLATE_DATABASE)}`);
+    // `empty`: no schema at all (template0), for the migration tests.
+    await admin.query(`create database ${quote(name)} template ${quote(options.empty ? 'template0' : TEMPLATE_DATABASE)}`);
   } finally {
     await admin.end();
   }
