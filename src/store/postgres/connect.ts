@@ -2,6 +2,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../types.js';
+import { classifyPostgresError } from './errors.js';
 
 /**
  * Opens a pool of connections to PostgreSQL (`postgres://user@host:port/db`, as `clickd serve --database`
@@ -47,9 +48,37 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Pos
   // An idle connection that the server ends (restart, admin shutdown) emits 'error' on the pool: without a
   // listener that would crash the process. The pool drops it and the next request opens a new one.
   pool.on('error', () => {});
+  // A connection whose statement failed because the server ended it goes back to the pool before its
+  // socket has closed, and would be handed to the next request. Such connections are marked here and
+  // thrown away at the next checkout: one request answers 503 per lost connection, not two.
+  const broken = new WeakSet<pg.PoolClient>();
+  pool.on('connect', (client) => {
+    client.on('error', () => broken.add(client as pg.PoolClient));
+    client.on('end', () => broken.add(client as pg.PoolClient));
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      const result = query(...args);
+      if (result instanceof Promise) {
+        result.catch((err: unknown) => {
+          if (classifyPostgresError(err) === 'unavailable') broken.add(client as pg.PoolClient);
+        });
+      }
+      return result;
+    }) as typeof client.query;
+  });
+  const checkedPool = {
+    async connect() {
+      for (;;) {
+        const client = await pool.connect();
+        if (!broken.has(client)) return client;
+        client.release(true);
+      }
+    },
+    end: () => pool.end(),
+  };
   let executed = 0;
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: checkedPool }),
     log(event) {
       // Called for every statement Kysely runs, in the async context of the caller (AsyncLocalStorage holds).
       executed++;
