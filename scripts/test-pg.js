@@ -38,6 +38,8 @@ const child = spawn(
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...flags, ...selected],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', [DATABASE_URL_VARIABLE]: serverUrl } },
 );
+// Ctrl-C or a kill: the test runner goes too (the cluster is stopped by cluster.ts's exit hook).
+process.once('exit', () => child.exitCode === null && child.signalCode === null && child.kill());
 const status = await new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 cluster?.destroy();
 console.log(`test:pg: ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -21,7 +21,10 @@ describe('concurrency is the database’s job (DECISIONS 8)', async () => {
         // Every transaction holds its own connection before any inserts: the inserts really race.
         if (++arrived === 20) go();
         await allConnected;
-        await trx.insertInto('projects').values(projectRow(accountId, variants[i % variants.length]!)).execute();
+        await trx
+          .insertInto('projects')
+          .values(projectRow(accountId, variants[i % variants.length]!))
+          .execute();
         return rows[0]!.pid;
       });
     const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => insert(i)));
@@ -36,7 +39,9 @@ describe('concurrency is the database’s job (DECISIONS 8)', async () => {
       assert.equal(mapped.code, 'DUPLICATE');
       assert.equal(mapped.status, 499);
     }
-    const { rows } = await sql<{ n: number }>`select count(distinct pid) as n from pg_stat_activity where datname = current_database()`.execute(db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(distinct pid) as n from pg_stat_activity where datname = current_database()`.execute(db);
     assert.ok(rows[0]!.n >= 20, `twenty connections were open (${rows[0]!.n})`);
     const projects = await db.selectFrom('projects').select(['name', 'name_key']).where('account_id', '=', accountId).execute();
     assert.equal(projects.length, 1);
@@ -56,38 +61,51 @@ describe('concurrency is the database’s job (DECISIONS 8)', async () => {
     });
     // Groups and drives in the same transactions as projects, in both orders, so that count rows of
     // different tables are locked in different orders (deadlocks possible, and retried).
-    const groups = Array.from({ length: 40 }, (_, i) => () =>
-      withRetry(() =>
-        db.transaction().execute(async (trx) => {
-          const accountId = accounts[i % 2]!;
-          const group = { ...projectRow(accountId, `g${i}`) };
-          const project = projectRow(accountId, `gp${i}`);
-          if (i % 2) {
-            await trx.insertInto('user_groups').values(group).execute();
-            await trx.insertInto('projects').values(project).execute();
-          } else {
-            await trx.insertInto('projects').values(project).execute();
-            await trx.insertInto('user_groups').values(group).execute();
-          }
-          created.push({ id: project.id, accountId });
-        }),
-      ),
+    const groups = Array.from(
+      { length: 40 },
+      (_, i) => () =>
+        withRetry(() =>
+          db.transaction().execute(async (trx) => {
+            const accountId = accounts[i % 2]!;
+            const group = { ...projectRow(accountId, `g${i}`) };
+            const project = projectRow(accountId, `gp${i}`);
+            if (i % 2) {
+              await trx.insertInto('user_groups').values(group).execute();
+              await trx.insertInto('projects').values(project).execute();
+            } else {
+              await trx.insertInto('projects').values(project).execute();
+              await trx.insertInto('user_groups').values(group).execute();
+            }
+            created.push({ id: project.id, accountId });
+          }),
+        ),
     );
     await Promise.all([...inserts, ...groups].map((f) => f()));
 
     // Then, all at once: each project soft-deleted twice (the second finds it deleted and changes
     // nothing), a third restored, a fifth hard-deleted, and more inserts.
-    const softDelete = (id: string) => db.updateTable('projects').set({ deleted: 1 }).where('id', '=', id).where('deleted', '=', 0).execute();
+    const softDelete = (id: string) =>
+      db.updateTable('projects').set({ deleted: 1 }).where('id', '=', id).where('deleted', '=', 0).execute();
     const operations: (() => Promise<unknown>)[] = [];
     created.forEach(({ id }, i) => {
-      operations.push(() => softDelete(id), () => softDelete(id));
-      if (i % 3 === 0) operations.push(async () => {
-        await softDelete(id);
-        await db.updateTable('projects').set({ deleted: 0 }).where('id', '=', id).where('deleted', '=', 1).execute();
-      });
+      operations.push(
+        () => softDelete(id),
+        () => softDelete(id),
+      );
+      if (i % 3 === 0)
+        operations.push(async () => {
+          await softDelete(id);
+          await db.updateTable('projects').set({ deleted: 0 }).where('id', '=', id).where('deleted', '=', 1).execute();
+        });
       if (i % 5 === 0) operations.push(() => db.deleteFrom('projects').where('id', '=', id).execute());
     });
-    for (let i = 0; i < 100; i++) operations.push(() => db.insertInto('projects').values(projectRow(accounts[i % 2]!, `late${i}`)).execute());
+    for (let i = 0; i < 100; i++)
+      operations.push(() =>
+        db
+          .insertInto('projects')
+          .values(projectRow(accounts[i % 2]!, `late${i}`))
+          .execute(),
+      );
     operations.sort(() => Math.random() - 0.5);
     await Promise.all(operations.map((f) => f()));
 
@@ -108,6 +126,9 @@ describe('concurrency is the database’s job (DECISIONS 8)', async () => {
     assert.deepEqual(kept, actual.rows);
     const projects = actual.rows.filter((r) => r.table_name === 'projects');
     assert.equal(projects.length, 2);
-    assert.ok(projects.every((r) => r.live > 0 && r.deleted > 0), 'both project counts moved in each account');
+    assert.ok(
+      projects.every((r) => r.live > 0 && r.deleted > 0),
+      'both project counts moved in each account',
+    );
   });
 });

@@ -57,7 +57,12 @@ describe('PostgreSQL errors, provoked on a real server and mapped', async () => 
       'A project with the same name already exists.',
     );
     // A deleted project frees its name, as on SQLite.
-    await db.updateTable('projects').set({ deleted: 1 }).where('account_id', '=', accountId).where('name_key', '=', 'campaign').execute();
+    await db
+      .updateTable('projects')
+      .set({ deleted: 1 })
+      .where('account_id', '=', accountId)
+      .where('name_key', '=', 'campaign')
+      .execute();
     await db.insertInto('projects').values(projectRow(accountId, 'campaign')).execute();
   });
 
@@ -68,7 +73,12 @@ describe('PostgreSQL errors, provoked on a real server and mapped', async () => 
     assertApiError(toApiError(err), 499, 'DEFAULT', 'A value is not valid.');
     // Where SQLite would find no row, the caller names its NOT_FOUND.
     const { NotFound } = await import('../../src/errors.js');
-    assertApiError(toApiError(err, { invalidText: () => new NotFound('Project', 'x') }), 499, 'NOT_FOUND', 'Project x not found.');
+    assertApiError(
+      toApiError(err, { invalidText: () => new NotFound('Project', 'x') }),
+      499,
+      'NOT_FOUND',
+      'Project x not found.',
+    );
     // Ids are text columns, so a malformed or upper-case id names no row instead of failing, as on SQLite.
     const none = await db.selectFrom('projects').select('id').where('id', '=', 'NOT-A-UUID').execute();
     assert.deepEqual(none, []);

@@ -5,7 +5,9 @@ import { connectPostgres, type PostgresOptions, type PostgresStore } from '../..
 import { createTestDatabase, type TestDatabase } from './cluster.js';
 
 /** A store on a fresh migrated database of its own, closed and dropped when the test file ends. */
-export async function openTestStore(options: PostgresOptions & { empty?: boolean } = {}): Promise<PostgresStore & { database: TestDatabase }> {
+export async function openTestStore(
+  options: PostgresOptions & { empty?: boolean } = {},
+): Promise<PostgresStore & { database: TestDatabase }> {
   const database = await createTestDatabase({ empty: options.empty });
   const store = connectPostgres(database.url, options);
   after(async () => {

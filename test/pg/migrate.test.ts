@@ -36,7 +36,11 @@ describe('PostgreSQL migrations', () => {
     try {
       const applied = await Promise.all(stores.map((s) => migratePostgres(s.db)));
       assert.deepEqual(applied.flat().sort(), [...MIGRATION_NAMES], 'every migration applied by exactly one instance');
-      assert.equal(applied.filter((names) => names.length > 0).length, 1, 'one instance migrated, the others found nothing to do');
+      assert.equal(
+        applied.filter((names) => names.length > 0).length,
+        1,
+        'one instance migrated, the others found nothing to do',
+      );
 
       const db = stores[0]!.db;
       const recorded = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
@@ -55,7 +59,9 @@ describe('PostgreSQL migrations', () => {
         TABLES,
       );
       const mfa = await sql<{ data_type: string }>`
-        select data_type from information_schema.columns where table_name = 'users' and column_name = 'mfa_last_step'`.execute(db);
+        select data_type from information_schema.columns where table_name = 'users' and column_name = 'mfa_last_step'`.execute(
+        db,
+      );
       assert.equal(mfa.rows[0]?.data_type, 'bigint');
       const triggers = await sql<{ n: number }>`select count(*) as n from pg_trigger where tgname like '%_count_%'`.execute(db);
       assert.equal(triggers.rows[0]?.n, 6, 'insert/delete and update count triggers on projects, groups and drives');
@@ -89,7 +95,11 @@ describe('PostgreSQL migrations', () => {
        where x.indisprimary and n.nspname = 'public' and t.relname not like 'kysely_%'
        group by t.relname order by 1`.execute(db);
     for (const { table, columns } of pks.rows) {
-      assert.equal(columns, table === 'accounts' ? 'id' : table === 'record_counts' ? 'account_id,table_name' : 'account_id,id', table);
+      assert.equal(
+        columns,
+        table === 'accounts' ? 'id' : table === 'record_counts' ? 'account_id,table_name' : 'account_id,id',
+        table,
+      );
     }
     assert.equal(pks.rows.length, TABLES.length);
   });

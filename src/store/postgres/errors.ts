@@ -21,7 +21,16 @@ export type PostgresErrorKind =
   | 'other';
 
 // Node's socket errors on the way to the server.
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 // Errors `pg` creates itself, with no code: a connection that ends under a query, a pool that cannot
 // connect in time, a client used after the server ended it.
 const DRIVER_CONNECTION_MESSAGES = [
@@ -108,7 +117,10 @@ export function containsNul(value: unknown): boolean {
  * deadlock victim, up to `attempts` times, after a short random pause that grows with each attempt so
  * that the rivals do not collide again. Other errors pass through at once.
  */
-export async function withRetry<T>(work: () => Promise<T>, options: { attempts?: number; baseDelayMs?: number } = {}): Promise<T> {
+export async function withRetry<T>(
+  work: () => Promise<T>,
+  options: { attempts?: number; baseDelayMs?: number } = {},
+): Promise<T> {
   const attempts = options.attempts ?? 5;
   const base = options.baseDelayMs ?? 5;
   for (let attempt = 1; ; attempt++) {

@@ -23,9 +23,17 @@ async function createTable(db: Kysely<unknown>, table: string, columns: Columns,
   await sql.raw(`create table ${table} (\n  ${body}\n)`).execute(db);
 }
 
-async function createIndex(db: Kysely<unknown>, name: string, table: string, columns: string, options: { unique?: boolean; where?: string } = {}) {
+async function createIndex(
+  db: Kysely<unknown>,
+  name: string,
+  table: string,
+  columns: string,
+  options: { unique?: boolean; where?: string } = {},
+) {
   await sql
-    .raw(`create ${options.unique ? 'unique ' : ''}index ${name} on ${table} (${columns})${options.where ? ` where ${options.where}` : ''}`)
+    .raw(
+      `create ${options.unique ? 'unique ' : ''}index ${name} on ${table} (${columns})${options.where ? ` where ${options.where}` : ''}`,
+    )
     .execute(db);
 }
 
@@ -223,7 +231,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       db,
       table,
       [id(), account(), str(subject), str(target), int('permission_type'), date('create_date'), date('update_date')],
-      [pk, ref(subject, subjectTable), ref(target, targetTable), `constraint ${table}_pair unique (account_id, ${subject}, ${target})`],
+      [
+        pk,
+        ref(subject, subjectTable),
+        ref(target, targetTable),
+        `constraint ${table}_pair unique (account_id, ${subject}, ${target})`,
+      ],
     );
     await createIndex(db, `${table}_target`, table, `account_id, ${target}`);
   }
