@@ -35,7 +35,9 @@ if (stale) {
 const args = process.argv.slice(2);
 const files = args.filter((a) => a.endsWith('.ts'));
 const flags = args.filter((a) => !a.endsWith('.ts'));
-const selected = files.length > 0 ? files : [...find('src'), ...find('test')].sort();
+// test/pg needs the PostgreSQL cluster that `npm run test:pg` (scripts/test-pg.js) starts.
+const selected =
+  files.length > 0 ? files : [...find('src'), ...find('test').filter((f) => !f.startsWith(path.join('test', 'pg')))].sort();
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...flags, ...selected],
