@@ -14,13 +14,10 @@ import type { Db } from '../../store/db.js';
 import type { Principal } from '../../context.js';
 import { grantsDataOf } from '../userspermission/details.js';
 import type { Project as ProjectRow, ProjectSharedCloudDrive as AssignmentRow } from '../../store/types.js';
-import { presentSharedCloudDrive, sharedCloudDriveShape } from '../sharedclouddrive/present.js';
-import { userShape } from '../users/present.js';
-import { userGroupShape } from '../usergroups/present.js';
+import * as records from '../../records/index.js';
 import { projectDetailsObjectSql } from '../../store/projectDetails.js';
 import { SHARED_CLOUD_DRIVE_SORT } from '../sharedclouddrive/schema.js';
 import { cleanName } from '../../domain/names.js';
-import { presentProject, presentProjectSharedCloudDrive, projectShape } from './present.js';
 import {
   AssignBody,
   AssignedDrivesQuery,
@@ -54,27 +51,13 @@ const tags = ['Projects'];
 const projectDetailsJson = {
   id: 'project-details',
   sql: projectDetailsObjectSql({
-    project: projectShape,
-    user: userShape,
-    userGroup: userGroupShape,
-    userPermission: {
-      id: 'id',
-      userId: 'user_id',
-      projectId: 'project_id',
-      permissionType: 'permission_type',
-      createDate: 'create_date',
-      updateDate: 'update_date',
-    },
-    userGroupPermission: {
-      id: 'id',
-      userGroupId: 'user_group_id',
-      projectId: 'project_id',
-      permissionType: 'permission_type',
-      createDate: 'create_date',
-      updateDate: 'update_date',
-    },
-    drive: sharedCloudDriveShape,
-    assignment: { id: 'id', projectId: 'project_id', sharedCloudDriveId: 'shared_cloud_drive_id', createDate: 'create_date' },
+    project: records.project.shape,
+    user: records.user.shape,
+    userGroup: records.userGroup.shape,
+    userPermission: records.userProjectPermission.shape,
+    userGroupPermission: records.userGroupProjectPermission.shape,
+    drive: records.sharedCloudDrive.shape,
+    assignment: records.projectSharedCloudDrive.shape,
   }),
 };
 
@@ -102,7 +85,11 @@ export async function projectRoutes(app: App): Promise<void> {
         deleted: parseBoolean(request.query.deleted, false),
         where: readable && (() => readable('projects.id')),
       };
-      return sendCollectionJson(reply, await projects.listJson(db, request.principal.accountId, query, projectShape), options);
+      return sendCollectionJson(
+        reply,
+        await projects.listJson(db, request.principal.accountId, query, records.project.shape),
+        options,
+      );
     },
   );
 
@@ -158,7 +145,7 @@ export async function projectRoutes(app: App): Promise<void> {
         description,
         active: active ? 1 : 0,
       });
-      return presentProject(row);
+      return records.project.present(row);
     },
   );
 
@@ -182,7 +169,7 @@ export async function projectRoutes(app: App): Promise<void> {
       if (active !== undefined) changes.active = active ? 1 : 0;
       const row = await projects.update(db, request.principal.accountId, id, changes);
       if (!row) throw new NotFound('Project', id);
-      return presentProject(row);
+      return records.project.present(row);
     },
   );
 
@@ -349,9 +336,9 @@ function joinAssignments(
     if (!project || !drive) return [];
     return [
       {
-        sharedCloudDrive: presentSharedCloudDrive(drive),
-        project: presentProject(project),
-        projectSharedCloudDrive: presentProjectSharedCloudDrive(row),
+        sharedCloudDrive: records.sharedCloudDrive.present(drive),
+        project: records.project.present(project),
+        projectSharedCloudDrive: records.projectSharedCloudDrive.present(row),
       },
     ];
   });
@@ -373,19 +360,22 @@ async function projectDetails(db: Db, principal: Principal, rows: ProjectRow[]) 
   const drivesByProject = new Map<
     string,
     {
-      sharedCloudDrive: ReturnType<typeof presentSharedCloudDrive>;
-      projectSharedCloudDrive: ReturnType<typeof presentProjectSharedCloudDrive>;
+      sharedCloudDrive: ReturnType<typeof records.sharedCloudDrive.present>;
+      projectSharedCloudDrive: ReturnType<typeof records.projectSharedCloudDrive.present>;
     }[]
   >();
   for (const a of assigned) {
     const drive = driveById.get(a.shared_cloud_drive_id);
     if (!drive) continue;
     const list = drivesByProject.get(a.project_id) ?? [];
-    list.push({ sharedCloudDrive: presentSharedCloudDrive(drive), projectSharedCloudDrive: presentProjectSharedCloudDrive(a) });
+    list.push({
+      sharedCloudDrive: records.sharedCloudDrive.present(drive),
+      projectSharedCloudDrive: records.projectSharedCloudDrive.present(a),
+    });
     drivesByProject.set(a.project_id, list);
   }
   return rows.map((row) => ({
-    ...presentProject(row),
+    ...records.project.present(row),
     ...grantsData(row.id),
     drivesData: drivesByProject.get(row.id) ?? [],
   }));

@@ -21,9 +21,9 @@ import { DriveGroupsData, DriveUsersData } from '../userspermission/records.js';
 import { effectiveAccessRoutes } from './effective.js';
 import type { SharedCloudDrive as DriveRow } from '../../store/types.js';
 import { cleanName } from '../../domain/names.js';
-import { presentProject, presentProjectSharedCloudDrive } from '../projects/present.js';
+import * as records from '../../records/index.js';
 import { Project, ProjectSharedCloudDrive } from '../projects/schema.js';
-import { driveChanges, presentSharedCloudDrive, sharedCloudDriveShape } from './present.js';
+import { driveChanges } from './present.js';
 import {
   DriveList,
   InsertDriveBody,
@@ -80,7 +80,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const { options, query } = listQuery(request.principal, request.query);
-      const page = await sharedCloudDrives.listJson(db, request.principal.accountId, query, sharedCloudDriveShape);
+      const page = await sharedCloudDrives.listJson(db, request.principal.accountId, query, records.sharedCloudDrive.shape);
       return sendCollectionJson(reply, page, options);
     },
   );
@@ -132,7 +132,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
         name: cleanName(request.body.name),
         creator_user_id: request.principal.userId,
       });
-      return presentSharedCloudDrive(row as DriveRow);
+      return records.sharedCloudDrive.present(row as DriveRow);
     },
   );
 
@@ -153,7 +153,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       if (request.body.name !== undefined) changes.name = cleanName(request.body.name);
       const row = await sharedCloudDrives.update(db, request.principal.accountId, request.body.id, changes);
       if (!row) throw new NotFound('Shared cloud drive', request.body.id);
-      return presentSharedCloudDrive(row as DriveRow);
+      return records.sharedCloudDrive.present(row as DriveRow);
     },
   );
 
@@ -211,17 +211,23 @@ async function driveDetails(db: Db, principal: Principal, rows: DriveRow[]) {
   const projectById = new Map(found.filter((p) => readableProject(p.id)).map((p) => [p.id, p]));
   const byDrive = new Map<
     string,
-    { project: ReturnType<typeof presentProject>; projectSharedCloudDrive: ReturnType<typeof presentProjectSharedCloudDrive> }[]
+    {
+      project: ReturnType<typeof records.project.present>;
+      projectSharedCloudDrive: ReturnType<typeof records.projectSharedCloudDrive.present>;
+    }[]
   >();
   for (const a of assigned) {
     const project = projectById.get(a.project_id);
     if (!project) continue;
     const entries = byDrive.get(a.shared_cloud_drive_id) ?? [];
-    entries.push({ project: presentProject(project), projectSharedCloudDrive: presentProjectSharedCloudDrive(a) });
+    entries.push({
+      project: records.project.present(project),
+      projectSharedCloudDrive: records.projectSharedCloudDrive.present(a),
+    });
     byDrive.set(a.shared_cloud_drive_id, entries);
   }
   return rows.map((row) => ({
-    ...presentSharedCloudDrive(row),
+    ...records.sharedCloudDrive.present(row),
     projectsData: byDrive.get(row.id) ?? [],
     ...grantsData(row.id),
   }));

@@ -9,16 +9,8 @@ import type { Db } from '../../store/db.js';
 import { projects, sharedCloudDrives, subjectPermissions, userGroupMembers, userGroups, users } from '../../store/index.js';
 import type { UserGroup as UserGroupRow } from '../../store/types.js';
 import type { UserUserGroup as MembershipRow } from '../../store/userGroupMembers.js';
-import { presentProject } from '../projects/present.js';
-import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
-import { groupBy, presentUser } from '../users/present.js';
-import {
-  presentUserGroup,
-  presentUserGroupProjectPermission,
-  presentUserGroupSharedCloudDrivePermission,
-  presentUserUserGroup,
-  userGroupShape,
-} from './present.js';
+import * as records from '../../records/index.js';
+import { groupBy } from '../users/present.js';
 import {
   AssignedUserGroupsQuery,
   AssignedUsersQuery,
@@ -69,7 +61,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       const { options, query } = listQuery(request.query);
       return sendCollectionJson(
         reply,
-        await userGroups.listJson(db, request.principal.accountId, query, userGroupShape),
+        await userGroups.listJson(db, request.principal.accountId, query, records.userGroup.shape),
         options,
       );
     },
@@ -113,7 +105,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
         description,
         active: active ? 1 : 0,
       });
-      return presentUserGroup(row);
+      return records.userGroup.present(row);
     },
   );
 
@@ -137,7 +129,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       if (active !== undefined) changes.active = active ? 1 : 0;
       const row = await userGroups.update(db, request.principal.accountId, id, changes);
       if (!row) throw new NotFound('User group', id);
-      return presentUserGroup(row);
+      return records.userGroup.present(row);
     },
   );
 
@@ -300,14 +292,24 @@ export async function userGroupRoutes(app: App): Promise<void> {
 }
 
 /** The UserUserGroupDTO items of a page of memberships. */
-function joinMemberships(rows: MembershipRow[], userRows: Parameters<typeof presentUser>[0][], groupRows: UserGroupRow[]) {
+function joinMemberships(
+  rows: MembershipRow[],
+  userRows: Parameters<typeof records.user.present>[0][],
+  groupRows: UserGroupRow[],
+) {
   const userById = new Map(userRows.map((u) => [u.id, u]));
   const groupById = new Map(groupRows.map((g) => [g.id, g]));
   return rows.flatMap((row) => {
     const user = userById.get(row.user_id);
     const group = groupById.get(row.user_group_id);
     if (!user || !group) return [];
-    return [{ user: presentUser(user), userGroup: presentUserGroup(group), userUserGroup: presentUserUserGroup(row) }];
+    return [
+      {
+        user: records.user.present(user),
+        userGroup: records.userGroup.present(group),
+        userUserGroup: records.userUserGroup.present(row),
+      },
+    ];
   });
 }
 
@@ -341,7 +343,7 @@ async function userGroupDetails(db: Db, accountId: string, rows: UserGroupRow[])
     (m) => m.user_group_id,
     (m) => {
       const user = userById.get(m.user_id);
-      return user && { user: presentUser(user), userUserGroup: presentUserUserGroup(m) };
+      return user && { user: records.user.present(user), userUserGroup: records.userUserGroup.present(m) };
     },
   );
   const projectsData = groupBy(
@@ -349,7 +351,7 @@ async function userGroupDetails(db: Db, accountId: string, rows: UserGroupRow[])
     (p) => p.user_group_id,
     (p) => {
       const project = projectById.get(p.project_id);
-      return project && { project: presentProject(project), permission: presentUserGroupProjectPermission(p) };
+      return project && { project: records.project.present(project), permission: records.userGroupProjectPermission.present(p) };
     },
   );
   const drivesData = groupBy(
@@ -358,12 +360,15 @@ async function userGroupDetails(db: Db, accountId: string, rows: UserGroupRow[])
     (d) => {
       const drive = driveById.get(d.shared_cloud_drive_id);
       return (
-        drive && { sharedCloudDrive: presentSharedCloudDrive(drive), permission: presentUserGroupSharedCloudDrivePermission(d) }
+        drive && {
+          sharedCloudDrive: records.sharedCloudDrive.present(drive),
+          permission: records.userGroupSharedCloudDrivePermission.present(d),
+        }
       );
     },
   );
   return rows.map((row) => ({
-    ...presentUserGroup(row),
+    ...records.userGroup.present(row),
     projectsData: projectsData.get(row.id) ?? [],
     usersData: usersData.get(row.id) ?? [],
     drivesData: drivesData.get(row.id) ?? [],

@@ -6,10 +6,8 @@ import { collection, Done, parseBoolean, parseListOptions, TokenQuery } from '..
 import type { Db } from '../../store/db.js';
 import { projects, sharedCloudDrives, subjectPermissions, userGroupMembers, userGroups, users } from '../../store/index.js';
 import type { User as UserRow } from '../../store/types.js';
-import { presentProject } from '../projects/present.js';
-import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
-import { presentUserGroup, presentUserUserGroup } from '../usergroups/present.js';
-import { groupBy, presentUser, presentUserProjectPermission, presentUserSharedCloudDrivePermission } from './present.js';
+import * as records from '../../records/index.js';
+import { groupBy } from './present.js';
 import {
   EditUserBody,
   IdQuery,
@@ -62,7 +60,7 @@ export async function userRoutes(app: App): Promise<void> {
       requireAdmin(request.principal);
       const { options, page } = listUsers(request.principal.accountId, request.query);
       const { rows, total } = await page;
-      return collection(rows.map(presentUser), total, options);
+      return collection(rows.map(records.user.present), total, options);
     },
   );
 
@@ -102,7 +100,7 @@ export async function userRoutes(app: App): Promise<void> {
       requireAdmin(request.principal);
       const { firstname = '', lastname = '', username, email, userType } = request.body;
       const user = await inviteUser(ctx, request.principal.accountId, { firstname, lastname, username, email, userType });
-      return presentUser(user);
+      return records.user.present(user);
     },
   );
 
@@ -121,7 +119,7 @@ export async function userRoutes(app: App): Promise<void> {
     },
     async (request) => {
       requireAdmin(request.principal);
-      return presentUser(await editUser(db, request.principal, request.body));
+      return records.user.present(await editUser(db, request.principal, request.body));
     },
   );
 
@@ -228,14 +226,18 @@ async function userDetails(db: Db, accountId: string, rows: UserRow[]) {
     ]),
   );
 
-  const presented = new Map(rows.map((r) => [r.id, presentUser(r)]));
+  const presented = new Map(rows.map((r) => [r.id, records.user.present(r)]));
   const groupsOf = groupBy(
     memberships,
     (m) => m.user_id,
     (m) => {
       const group = groupById.get(m.user_group_id);
       return (
-        group && { user: presented.get(m.user_id)!, userGroup: presentUserGroup(group), userUserGroup: presentUserUserGroup(m) }
+        group && {
+          user: presented.get(m.user_id)!,
+          userGroup: records.userGroup.present(group),
+          userUserGroup: records.userUserGroup.present(m),
+        }
       );
     },
   );
@@ -244,7 +246,7 @@ async function userDetails(db: Db, accountId: string, rows: UserRow[]) {
     (p) => p.user_id,
     (p) => {
       const project = projectById.get(p.project_id);
-      return project && { project: presentProject(project), permission: presentUserProjectPermission(p) };
+      return project && { project: records.project.present(project), permission: records.userProjectPermission.present(p) };
     },
   );
   const drivesOf = groupBy(
@@ -252,7 +254,12 @@ async function userDetails(db: Db, accountId: string, rows: UserRow[]) {
     (d) => d.user_id,
     (d) => {
       const drive = driveById.get(d.shared_cloud_drive_id);
-      return drive && { sharedCloudDrive: presentSharedCloudDrive(drive), permission: presentUserSharedCloudDrivePermission(d) };
+      return (
+        drive && {
+          sharedCloudDrive: records.sharedCloudDrive.present(drive),
+          permission: records.userSharedCloudDrivePermission.present(d),
+        }
+      );
     },
   );
   return rows.map((row) => {

@@ -1,25 +1,33 @@
 import type { Db } from '../../store/db.js';
 import { grants } from '../../store/index.js';
 import type { GrantKind } from '../../store/grants.js';
-import { presentPermission, presentUser, presentUserGroup } from './present.js';
+import * as records from '../../records/index.js';
+import { presentGrant, type PermissionOf } from '../../records/index.js';
 
-export interface GrantsData {
-  usersData: { user: ReturnType<typeof presentUser>; permission: ReturnType<typeof presentPermission> }[];
-  groupsData: { userGroup: ReturnType<typeof presentUserGroup>; permission: ReturnType<typeof presentPermission> }[];
+/** The grant kinds on each side of a details view: users', then groups'. */
+const kindsOn = {
+  projects: ['userProject', 'userGroupProject'],
+  shared_cloud_drives: ['userSharedCloudDrive', 'userGroupSharedCloudDrive'],
+} as const satisfies Record<string, readonly [GrantKind, GrantKind]>;
+type KindsOn = typeof kindsOn;
+
+export interface GrantsData<U extends GrantKind, G extends GrantKind> {
+  usersData: { user: ReturnType<typeof records.user.present>; permission: PermissionOf<U> }[];
+  groupsData: { userGroup: ReturnType<typeof records.userGroup.present>; permission: PermissionOf<G> }[];
 }
 
 /**
  * The usersData and groupsData of a page of projects (or drives) for the details views: four queries
  * whatever the page size (the grants of each kind on the page's ids, then the users and groups they name).
  */
-export async function grantsDataOf(
+export async function grantsDataOf<Of extends keyof KindsOn>(
   db: Db,
   accountId: string,
-  of: 'projects' | 'shared_cloud_drives',
+  of: Of,
   targetIds: readonly string[],
-): Promise<(targetId: string) => GrantsData> {
-  const [userKind, groupKind]: [GrantKind, GrantKind] =
-    of === 'projects' ? ['userProject', 'userGroupProject'] : ['userSharedCloudDrive', 'userGroupSharedCloudDrive'];
+): Promise<(targetId: string) => GrantsData<KindsOn[Of][0], KindsOn[Of][1]>> {
+  type Data = GrantsData<KindsOn[Of][0], KindsOn[Of][1]>;
+  const [userKind, groupKind] = kindsOn[of] as readonly [KindsOn[Of][0], KindsOn[Of][1]];
   const userGrants = await grants.grantsOnTargets(db, accountId, userKind, targetIds);
   const users = await grants.liveRecords(
     db,
@@ -37,7 +45,7 @@ export async function grantsDataOf(
 
   const userById = new Map(users.map((u) => [u.id, u]));
   const groupById = new Map(groups.map((g) => [g.id, g]));
-  const byTarget = new Map<string, GrantsData>();
+  const byTarget = new Map<string, Data>();
   const entry = (id: string) => {
     let data = byTarget.get(id);
     if (!data) byTarget.set(id, (data = { usersData: [], groupsData: [] }));
@@ -45,12 +53,15 @@ export async function grantsDataOf(
   };
   for (const g of userGrants) {
     const user = userById.get(g.subject_id);
-    if (user) entry(g.target_id).usersData.push({ user: presentUser(user), permission: presentPermission(userKind, g) });
+    if (user) entry(g.target_id).usersData.push({ user: records.user.present(user), permission: presentGrant(userKind, g) });
   }
   for (const g of groupGrants) {
     const group = groupById.get(g.subject_id);
     if (group)
-      entry(g.target_id).groupsData.push({ userGroup: presentUserGroup(group), permission: presentPermission(groupKind, g) });
+      entry(g.target_id).groupsData.push({
+        userGroup: records.userGroup.present(group),
+        permission: presentGrant(groupKind, g),
+      });
   }
   return (targetId) => byTarget.get(targetId) ?? { usersData: [], groupsData: [] };
 }

@@ -6,9 +6,8 @@ import { collection, Done, parseListOptions } from '../../http/paging.js';
 import { grants } from '../../store/index.js';
 import type { Grant, RecordTable } from '../../store/grants.js';
 import type { Project, SharedCloudDrive, User, UserGroup } from '../../store/types.js';
-import { presentProject } from '../projects/present.js';
-import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
-import { presentPermission, presentUser, presentUserGroup } from './present.js';
+import * as records from '../../records/index.js';
+import { presentGrant } from '../../records/index.js';
 import {
   changeBody,
   grantBody,
@@ -35,13 +34,13 @@ const labels: Record<RecordTable, string> = {
 function presentRecord(table: RecordTable, row: unknown) {
   switch (table) {
     case 'users':
-      return presentUser(row as User);
+      return records.user.present(row as User);
     case 'user_groups':
-      return presentUserGroup(row as UserGroup);
+      return records.userGroup.present(row as UserGroup);
     case 'projects':
-      return presentProject(row as Project);
+      return records.project.present(row as Project);
     case 'shared_cloud_drives':
-      return presentSharedCloudDrive(row as SharedCloudDrive);
+      return records.sharedCloudDrive.present(row as SharedCloudDrive);
   }
 }
 
@@ -176,7 +175,7 @@ function registerList(app: App, list: ListDefinition, definition: KindDefinition
           {
             [definition.subjectKey]: presentRecord(info.subjectTable, subject),
             ...Object.fromEntries(definition.targetKeys.map((key) => [key, presentedTarget])),
-            permission: presentPermission(list.kind, grant),
+            permission: presentGrant(list.kind, grant),
           },
         ];
       });
