@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { Selectable } from 'kysely';
-import type { Grant, GrantKind } from '../store/grants.js';
+import type { Grant, GrantKind } from '../store/permissions.js';
 import type {
   UserGroupProjectPermissionTable,
   UserGroupSharedCloudDrivePermissionTable,

@@ -6,7 +6,7 @@ import { assignUsers, deleteUserGroup, importUsers } from '../../domain/userGrou
 import { NotFound } from '../../errors.js';
 import { collection, Done, parseBoolean, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
 import type { Db } from '../../store/db.js';
-import { projects, sharedCloudDrives, subjectPermissions, userGroupMembers, userGroups, users } from '../../store/index.js';
+import { permissions, projects, sharedCloudDrives, userGroupMembers, userGroups, users } from '../../store/index.js';
 import type { UserGroup as UserGroupRow } from '../../store/types.js';
 import type { UserUserGroup as MembershipRow } from '../../store/userGroupMembers.js';
 import * as records from '../../records/index.js';
@@ -317,8 +317,8 @@ function joinMemberships(
 async function userGroupDetails(db: Db, accountId: string, rows: UserGroupRow[]) {
   const ids = rows.map((r) => r.id);
   const memberships = await userGroupMembers.membershipsOf(db, accountId, { userGroupIds: ids });
-  const projectGrants = await subjectPermissions.projectPermissionsOfGroups(db, accountId, ids);
-  const driveGrants = await subjectPermissions.drivePermissionsOfGroups(db, accountId, ids);
+  const projectGrants = await permissions.grantsOfSubjects(db, accountId, 'userGroupProject', ids);
+  const driveGrants = await permissions.grantsOfSubjects(db, accountId, 'userGroupSharedCloudDrive', ids);
   const userById = new Map(
     (
       await users.findUsers(

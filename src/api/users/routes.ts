@@ -4,7 +4,7 @@ import { requireAdmin } from '../../domain/access.js';
 import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resendInvitation } from '../../domain/users.js';
 import { collection, Done, parseBoolean, parseListOptions, TokenQuery } from '../../http/paging.js';
 import type { Db } from '../../store/db.js';
-import { projects, sharedCloudDrives, subjectPermissions, userGroupMembers, userGroups, users } from '../../store/index.js';
+import { permissions, projects, sharedCloudDrives, userGroupMembers, userGroups, users } from '../../store/index.js';
 import type { User as UserRow } from '../../store/types.js';
 import * as records from '../../records/index.js';
 import { groupBy } from './present.js';
@@ -211,8 +211,8 @@ export async function userRoutes(app: App): Promise<void> {
 async function userDetails(db: Db, accountId: string, rows: UserRow[]) {
   const ids = rows.map((r) => r.id);
   const memberships = await userGroupMembers.membershipsOf(db, accountId, { userIds: ids });
-  const projectGrants = await subjectPermissions.projectPermissionsOfUsers(db, accountId, ids);
-  const driveGrants = await subjectPermissions.drivePermissionsOfUsers(db, accountId, ids);
+  const projectGrants = await permissions.grantsOfSubjects(db, accountId, 'userProject', ids);
+  const driveGrants = await permissions.grantsOfSubjects(db, accountId, 'userSharedCloudDrive', ids);
   const groupById = new Map(
     (await userGroups.findMany(db, accountId, [...new Set(memberships.map((m) => m.user_group_id))])).map((g) => [g.id, g]),
   );

@@ -1,6 +1,6 @@
 import type { Db } from '../../store/db.js';
-import { grants } from '../../store/index.js';
-import type { GrantKind } from '../../store/grants.js';
+import { permissions } from '../../store/index.js';
+import type { GrantKind } from '../../store/permissions.js';
 import * as records from '../../records/index.js';
 import { presentGrant, type PermissionOf } from '../../records/index.js';
 
@@ -28,15 +28,15 @@ export async function grantsDataOf<Of extends keyof KindsOn>(
 ): Promise<(targetId: string) => GrantsData<KindsOn[Of][0], KindsOn[Of][1]>> {
   type Data = GrantsData<KindsOn[Of][0], KindsOn[Of][1]>;
   const [userKind, groupKind] = kindsOn[of] as readonly [KindsOn[Of][0], KindsOn[Of][1]];
-  const userGrants = await grants.grantsOnTargets(db, accountId, userKind, targetIds);
-  const users = await grants.liveRecords(
+  const userGrants = await permissions.grantsOnTargets(db, accountId, userKind, targetIds);
+  const users = await permissions.liveRecords(
     db,
     accountId,
     'users',
     userGrants.map((g) => g.subject_id),
   );
-  const groupGrants = await grants.grantsOnTargets(db, accountId, groupKind, targetIds);
-  const groups = await grants.liveRecords(
+  const groupGrants = await permissions.grantsOnTargets(db, accountId, groupKind, targetIds);
+  const groups = await permissions.liveRecords(
     db,
     accountId,
     'user_groups',

@@ -3,8 +3,8 @@ import { requireAdmin, requireGrantListReader, type GrantListSubject } from '../
 import { changePermissions, grantPermissions, revokePermission } from '../../domain/permissions.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { collection, Done, parseListOptions } from '../../http/paging.js';
-import { grants } from '../../store/index.js';
-import type { Grant, RecordTable } from '../../store/grants.js';
+import { permissions } from '../../store/index.js';
+import type { Grant, RecordTable } from '../../store/permissions.js';
 import type { Project, SharedCloudDrive, User, UserGroup } from '../../store/types.js';
 import * as records from '../../records/index.js';
 import { presentGrant } from '../../records/index.js';
@@ -134,7 +134,7 @@ function registerWrites(app: App, definition: KindDefinition): void {
 
 function registerList(app: App, list: ListDefinition, definition: KindDefinition): void {
   const { db } = app.ctx;
-  const info = grants.grantKinds[list.kind];
+  const info = permissions.grantKinds[list.kind];
   const sortFields = sortFieldsOf(definition, info.table);
   const [parentTable, otherTable] =
     list.side === 'subject' ? [info.subjectTable, info.targetTable] : [info.targetTable, info.subjectTable];
@@ -150,16 +150,16 @@ function registerList(app: App, list: ListDefinition, definition: KindDefinition
       const { principal } = request;
       await requireGrantListReader(db, principal, aboutOf(list, parentId));
 
-      const [parent] = await grants.liveRecords(db, principal.accountId, parentTable, [parentId]);
+      const [parent] = await permissions.liveRecords(db, principal.accountId, parentTable, [parentId]);
       if (!parent) throw new NotFound(labels[parentTable], parentId);
-      const page = await grants.listGrants(
+      const page = await permissions.listGrants(
         db,
         principal.accountId,
         list.kind,
         { side: list.side, id: parentId },
         { ...options, sortColumn: options.sort.column, filter: query[list.filter] },
       );
-      const others = await grants.liveRecords(
+      const others = await permissions.liveRecords(
         db,
         principal.accountId,
         otherTable,
