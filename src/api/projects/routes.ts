@@ -1,18 +1,9 @@
 import type { App } from '../../app.js';
-import {
-  readableAmong,
-  readableScope,
-  requireAdmin,
-  requireReadableProject,
-  requireReadableSharedCloudDrive,
-} from '../../domain/access.js';
+import { readableScope, requireAdmin, requireReadableProject, requireReadableSharedCloudDrive } from '../../domain/access.js';
 import { assignSharedCloudDrives, deleteProject } from '../../domain/projects.js';
 import { NotFound } from '../../errors.js';
-import { collection, Done, parseBoolean, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
+import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
 import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
-import type { Db } from '../../store/db.js';
-import type { Principal } from '../../context.js';
-import { grantsDataOf } from '../userspermission/details.js';
 import type { Project as ProjectRow, ProjectSharedCloudDrive as AssignmentRow } from '../../store/types.js';
 import * as records from '../../records/index.js';
 import { projectDetailsObjectSql } from '../../store/projectDetails.js';
@@ -47,19 +38,18 @@ const ASSIGNMENT_ALIASES = { 'SharedClouDrive.Name': 'SharedCloudDrive.Name' };
 
 const tags = ['Projects'];
 
-/** A project with its usersData, groupsData and drivesData, written as JSON by SQLite (admins). */
-const projectDetailsJson = {
-  id: 'project-details',
-  sql: projectDetailsObjectSql({
-    project: records.project.shape,
-    user: records.user.shape,
-    userGroup: records.userGroup.shape,
-    userPermission: records.userProjectPermission.shape,
-    userGroupPermission: records.userGroupProjectPermission.shape,
-    drive: records.sharedCloudDrive.shape,
-    assignment: records.projectSharedCloudDrive.shape,
-  }),
+/** The records a project's details are made of. */
+const projectDetailsShapes = {
+  project: records.project.shape,
+  user: records.user.shape,
+  userGroup: records.userGroup.shape,
+  userPermission: records.userProjectPermission.shape,
+  userGroupPermission: records.userGroupProjectPermission.shape,
+  drive: records.sharedCloudDrive.shape,
+  assignment: records.projectSharedCloudDrive.shape,
 };
+/** A project with its usersData, groupsData and drivesData, written as JSON by SQLite (an admin's: every drive). */
+const projectDetailsJson = { id: 'project-details', sql: projectDetailsObjectSql(projectDetailsShapes) };
 
 export async function projectRoutes(app: App): Promise<void> {
   const { db } = app.ctx;
@@ -80,9 +70,7 @@ export async function projectRoutes(app: App): Promise<void> {
       const readable = readableScope(db, request.principal, 'projects');
       const query = {
         ...options,
-        sortColumn: options.sort.column,
         name: request.query.name,
-        deleted: parseBoolean(request.query.deleted, false),
         where: readable && (() => readable('projects.id')),
       };
       return sendCollectionJson(
@@ -110,19 +98,15 @@ export async function projectRoutes(app: App): Promise<void> {
       const readable = readableScope(db, request.principal, 'projects');
       const query = {
         ...options,
-        sortColumn: options.sort.column,
         name: request.query.name,
-        deleted: parseBoolean(request.query.deleted, false),
         where: readable && (() => readable('projects.id')),
       };
-      // An admin sees every drive: SQLite writes the whole page as JSON. A member's drives are filtered
-      // by what they can reach, in JavaScript.
-      if (request.principal.admin) {
-        return sendCollectionJson(reply, await projects.listJsonOf(db, accountId, query, projectDetailsJson), options);
-      }
-      const page = await projects.list(db, accountId, query);
-      const details = await projectDetails(db, request.principal, page.rows);
-      return collection(details, page.total, options);
+      // SQLite writes the whole page as JSON; a member's drivesData holds only the drives they reach.
+      const readableDrive = readableScope(db, request.principal, 'shared_cloud_drives');
+      const object = readableDrive
+        ? { id: 'project-details-reachable', sql: projectDetailsObjectSql(projectDetailsShapes, readableDrive) }
+        : projectDetailsJson;
+      return sendCollectionJson(reply, await projects.listJsonOf(db, accountId, query, object), options);
     },
   );
 
@@ -236,7 +220,6 @@ export async function projectRoutes(app: App): Promise<void> {
         { projectId },
         {
           ...options,
-          sortColumn: options.sort.column,
           where: readable?.('project_shared_cloud_drives.shared_cloud_drive_id'),
         },
       );
@@ -271,7 +254,6 @@ export async function projectRoutes(app: App): Promise<void> {
         { sharedCloudDriveId },
         {
           ...options,
-          sortColumn: options.sort.column,
           where: readable?.('project_shared_cloud_drives.project_id'),
         },
       );
@@ -342,41 +324,4 @@ function joinAssignments(
       },
     ];
   });
-}
-
-/**
- * Projects with their granted users and groups and their drives (those the caller may read), in a fixed
- * number of queries whatever the page size: one per child kind, over the page's ids.
- */
-async function projectDetails(db: Db, principal: Principal, rows: ProjectRow[]) {
-  const { accountId } = principal;
-  const ids = rows.map((r) => r.id);
-  const assigned = await assignments.assignmentsOf(db, accountId, { projectIds: ids });
-  const driveIds = [...new Set(assigned.map((a) => a.shared_cloud_drive_id))];
-  const drives = await sharedCloudDrives.findMany(db, accountId, driveIds);
-  const readableDrive = await readableAmong(db, principal, 'shared_cloud_drives', driveIds);
-  const grantsData = await grantsDataOf(db, accountId, 'projects', ids);
-  const driveById = new Map(drives.filter((d) => readableDrive(d.id)).map((d) => [d.id, d]));
-  const drivesByProject = new Map<
-    string,
-    {
-      sharedCloudDrive: ReturnType<typeof records.sharedCloudDrive.present>;
-      projectSharedCloudDrive: ReturnType<typeof records.projectSharedCloudDrive.present>;
-    }[]
-  >();
-  for (const a of assigned) {
-    const drive = driveById.get(a.shared_cloud_drive_id);
-    if (!drive) continue;
-    const list = drivesByProject.get(a.project_id) ?? [];
-    list.push({
-      sharedCloudDrive: records.sharedCloudDrive.present(drive),
-      projectSharedCloudDrive: records.projectSharedCloudDrive.present(a),
-    });
-    drivesByProject.set(a.project_id, list);
-  }
-  return rows.map((row) => ({
-    ...records.project.present(row),
-    ...grantsData(row.id),
-    drivesData: drivesByProject.get(row.id) ?? [],
-  }));
 }

@@ -3,16 +3,7 @@ import type { App } from '../../app.js';
 import { readableAmong, readableScope, requireAdmin } from '../../domain/access.js';
 import { deleteSharedCloudDrive } from '../../domain/projects.js';
 import { NotFound } from '../../errors.js';
-import {
-  collection,
-  CollectionOf,
-  Done,
-  parseBoolean,
-  parseListOptions,
-  sendCollectionJson,
-  TokenQuery,
-  Uuid,
-} from '../../http/paging.js';
+import { collection, CollectionOf, Done, parseListOptions, sendCollectionJson, TokenQuery, Uuid } from '../../http/paging.js';
 import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
 import type { Db } from '../../store/db.js';
 import type { Principal } from '../../context.js';
@@ -55,9 +46,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       options,
       query: {
         ...options,
-        sortColumn: options.sort.column,
         name: query.name,
-        deleted: parseBoolean(query.deleted, false),
         where: readable && (() => readable('shared_cloud_drives.id')),
       },
     };

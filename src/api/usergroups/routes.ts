@@ -4,7 +4,7 @@ import { requireAdmin } from '../../domain/access.js';
 import { cleanName } from '../../domain/names.js';
 import { assignUsers, deleteUserGroup, importUsers } from '../../domain/userGroups.js';
 import { NotFound } from '../../errors.js';
-import { collection, Done, parseBoolean, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
+import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
 import type { Db } from '../../store/db.js';
 import { permissions, projects, sharedCloudDrives, userGroupMembers, userGroups, users } from '../../store/index.js';
 import type { UserGroup as UserGroupRow } from '../../store/types.js';
@@ -38,7 +38,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
     const options = parseListOptions(query, USER_GROUP_SORT, { sortfield: 'Name' });
     return {
       options,
-      query: { ...options, sortColumn: options.sort.column, name: query.name, deleted: parseBoolean(query.deleted, false) },
+      query: { ...options, name: query.name },
     };
   };
   const listGroups = (accountId: string, query: Static<typeof ListUserGroupsQuery>) => {
@@ -190,7 +190,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
         db,
         accountId,
         { userGroupId },
-        { ...options, sortColumn: options.sort.column, filter: request.query.username },
+        { ...options, filter: request.query.username },
       );
       const members = await users.findUsers(
         db,
@@ -218,12 +218,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       const options = parseListOptions(request.query, MEMBERSHIP_SORT, { sortfield: 'UserGroup.Name' });
       const user = await users.findUser(db, accountId, userId);
       if (!user) throw new NotFound('User', userId);
-      const page = await userGroupMembers.listMemberships(
-        db,
-        accountId,
-        { userId },
-        { ...options, sortColumn: options.sort.column, filter: request.query.name },
-      );
+      const page = await userGroupMembers.listMemberships(db, accountId, { userId }, { ...options, filter: request.query.name });
       const groups = await userGroups.findMany(
         db,
         accountId,

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import type { App } from '../../app.js';
 import { requireAdmin } from '../../domain/access.js';
 import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resendInvitation } from '../../domain/users.js';
-import { collection, Done, parseBoolean, parseListOptions, TokenQuery } from '../../http/paging.js';
+import { collection, Done, parseListOptions, TokenQuery } from '../../http/paging.js';
 import type { Db } from '../../store/db.js';
 import { permissions, projects, sharedCloudDrives, userGroupMembers, userGroups, users } from '../../store/index.js';
 import type { User as UserRow } from '../../store/types.js';
@@ -37,11 +37,9 @@ export async function userRoutes(app: App): Promise<void> {
       options,
       page: users.listUsers(db, accountId, {
         ...options,
-        sortColumn: options.sort.column,
         status: status === 0 ? 7 : status,
         userType,
         username: query.username,
-        deleted: parseBoolean(query.deleted, false),
       }),
     };
   };

@@ -157,7 +157,7 @@ function registerList(app: App, list: ListDefinition, definition: KindDefinition
         principal.accountId,
         list.kind,
         { side: list.side, id: parentId },
-        { ...options, sortColumn: options.sort.column, filter: query[list.filter] },
+        { ...options, filter: query[list.filter] },
       );
       const others = await permissions.liveRecords(
         db,
