@@ -4,7 +4,9 @@ import { assignSharedCloudDrives, deleteProject } from '../../domain/projects.js
 import { NotFound } from '../../errors.js';
 import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
 import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
-import type { Project as ProjectRow, ProjectSharedCloudDrive as AssignmentRow } from '../../store/types.js';
+import type { Db } from '../../store/db.js';
+import type { Principal } from '../../context.js';
+import type { Project as ProjectRow, SharedCloudDrive as DriveRow } from '../../store/types.js';
 import * as records from '../../records/index.js';
 import { projectDetailsObjectSql } from '../../store/projectDetails.js';
 import { SHARED_CLOUD_DRIVE_SORT } from '../sharedclouddrive/schema.js';
@@ -203,33 +205,7 @@ export async function projectRoutes(app: App): Promise<void> {
         response: { 200: AssignmentList },
       },
     },
-    async (request) => {
-      const { accountId } = request.principal;
-      const { projectId } = request.query;
-      const options = parseListOptions(
-        request.query,
-        ASSIGNMENT_SORT,
-        { sortfield: 'SharedCloudDrive.Name' },
-        ASSIGNMENT_ALIASES,
-      );
-      const project = await requireReadableProject(db, request.principal, projectId);
-      const readable = readableScope(db, request.principal, 'shared_cloud_drives');
-      const page = await assignments.listAssignments(
-        db,
-        accountId,
-        { projectId },
-        {
-          ...options,
-          where: readable?.('project_shared_cloud_drives.shared_cloud_drive_id'),
-        },
-      );
-      const drives = await sharedCloudDrives.findMany(
-        db,
-        accountId,
-        page.rows.map((r) => r.shared_cloud_drive_id),
-      );
-      return collection(joinAssignments(page.rows, [project], drives), page.total, options);
-    },
+    async (request) => listAssigned(db, request.principal, 'sharedCloudDrives', request.query.projectId, request.query),
   );
 
   app.get(
@@ -242,28 +218,7 @@ export async function projectRoutes(app: App): Promise<void> {
         response: { 200: AssignmentList },
       },
     },
-    async (request) => {
-      const { accountId } = request.principal;
-      const { sharedCloudDriveId } = request.query;
-      const options = parseListOptions(request.query, ASSIGNMENT_SORT, { sortfield: 'Project.Name' }, ASSIGNMENT_ALIASES);
-      const drive = await requireReadableSharedCloudDrive(db, request.principal, sharedCloudDriveId);
-      const readable = readableScope(db, request.principal, 'projects');
-      const page = await assignments.listAssignments(
-        db,
-        accountId,
-        { sharedCloudDriveId },
-        {
-          ...options,
-          where: readable?.('project_shared_cloud_drives.project_id'),
-        },
-      );
-      const found = await projects.findMany(
-        db,
-        accountId,
-        page.rows.map((r) => r.project_id),
-      );
-      return collection(joinAssignments(page.rows, found, [drive]), page.total, options);
-    },
+    async (request) => listAssigned(db, request.principal, 'projects', request.query.sharedCloudDriveId, request.query),
   );
 
   app.post(
@@ -304,15 +259,65 @@ export async function projectRoutes(app: App): Promise<void> {
   );
 }
 
-/** The SharedCloudDriveProjectDTO items of a page of assignments. */
-function joinAssignments(
-  rows: AssignmentRow[],
-  projectRows: ProjectRow[],
-  driveRows: Awaited<ReturnType<typeof sharedCloudDrives.findMany>>,
+/** The two mirror-image assignment lists: the drives of a project, and the projects of a drive. */
+const assignedSides = {
+  sharedCloudDrives: {
+    defaultSort: 'SharedCloudDrive.Name',
+    requireParent: requireReadableProject,
+    listed: 'shared_cloud_drives',
+    listedColumn: 'project_shared_cloud_drives.shared_cloud_drive_id',
+  },
+  projects: {
+    defaultSort: 'Project.Name',
+    requireParent: requireReadableSharedCloudDrive,
+    listed: 'projects',
+    listedColumn: 'project_shared_cloud_drives.project_id',
+  },
+} as const;
+
+/**
+ * One page of the assignments of a project (its drives) or of a drive (its projects), as
+ * SharedCloudDriveProjectDTO items, limited to the records the caller may read.
+ */
+async function listAssigned(
+  db: Db,
+  principal: Principal,
+  of: keyof typeof assignedSides,
+  parentId: string,
+  query: Parameters<typeof parseListOptions>[0],
 ) {
+  const side = assignedSides[of];
+  const { accountId } = principal;
+  const options = parseListOptions(query, ASSIGNMENT_SORT, { sortfield: side.defaultSort }, ASSIGNMENT_ALIASES);
+  const parent = await side.requireParent(db, principal, parentId);
+  const readable = readableScope(db, principal, side.listed);
+  const page = await assignments.listAssignments(
+    db,
+    accountId,
+    of === 'sharedCloudDrives' ? { projectId: parentId } : { sharedCloudDriveId: parentId },
+    { ...options, where: readable?.(side.listedColumn) },
+  );
+  const [projectRows, driveRows] =
+    of === 'sharedCloudDrives'
+      ? [
+          [parent as ProjectRow],
+          await sharedCloudDrives.findMany(
+            db,
+            accountId,
+            page.rows.map((r) => r.shared_cloud_drive_id),
+          ),
+        ]
+      : [
+          await projects.findMany(
+            db,
+            accountId,
+            page.rows.map((r) => r.project_id),
+          ),
+          [parent as DriveRow],
+        ];
   const projectById = new Map(projectRows.map((p) => [p.id, p]));
   const driveById = new Map(driveRows.map((d) => [d.id, d]));
-  return rows.flatMap((row) => {
+  const items = page.rows.flatMap((row) => {
     const project = projectById.get(row.project_id);
     const drive = driveById.get(row.shared_cloud_drive_id);
     if (!project || !drive) return [];
@@ -324,4 +329,5 @@ function joinAssignments(
       },
     ];
   });
+  return collection(items, page.total, options);
 }

@@ -1,18 +1,17 @@
 import { Type, type Static } from 'typebox';
 import type { App } from '../../app.js';
-import { readableAmong, readableScope, requireAdmin } from '../../domain/access.js';
+import { readableScope, requireAdmin } from '../../domain/access.js';
 import { deleteSharedCloudDrive } from '../../domain/projects.js';
 import { NotFound } from '../../errors.js';
 import { collection, CollectionOf, Done, parseListOptions, sendCollectionJson, TokenQuery, Uuid } from '../../http/paging.js';
-import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
-import type { Db } from '../../store/db.js';
+import { sharedCloudDrives } from '../../store/index.js';
 import type { Principal } from '../../context.js';
-import { grantsDataOf } from '../userspermission/details.js';
 import { DriveGroupsData, DriveUsersData } from '../userspermission/records.js';
 import { effectiveAccessRoutes } from './effective.js';
 import type { SharedCloudDrive as DriveRow } from '../../store/types.js';
 import { cleanName } from '../../domain/names.js';
 import * as records from '../../records/index.js';
+import { driveDetails } from '../../domain/details.js';
 import { Project, ProjectSharedCloudDrive } from '../projects/schema.js';
 import { driveChanges } from './present.js';
 import {
@@ -183,41 +182,4 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   );
 
   await effectiveAccessRoutes(app);
-}
-
-/**
- * Drives with their projects (those the caller may read) and their granted users and groups, in a fixed
- * number of queries whatever the page size: one per child kind, over the page's ids.
- */
-async function driveDetails(db: Db, principal: Principal, rows: DriveRow[]) {
-  const { accountId } = principal;
-  const ids = rows.map((r) => r.id);
-  const assigned = await assignments.assignmentsOf(db, accountId, { sharedCloudDriveIds: ids });
-  const projectIds = [...new Set(assigned.map((a) => a.project_id))];
-  const found = await projects.findMany(db, accountId, projectIds);
-  const readableProject = await readableAmong(db, principal, 'projects', projectIds);
-  const grantsData = await grantsDataOf(db, accountId, 'shared_cloud_drives', ids);
-  const projectById = new Map(found.filter((p) => readableProject(p.id)).map((p) => [p.id, p]));
-  const byDrive = new Map<
-    string,
-    {
-      project: ReturnType<typeof records.project.present>;
-      projectSharedCloudDrive: ReturnType<typeof records.projectSharedCloudDrive.present>;
-    }[]
-  >();
-  for (const a of assigned) {
-    const project = projectById.get(a.project_id);
-    if (!project) continue;
-    const entries = byDrive.get(a.shared_cloud_drive_id) ?? [];
-    entries.push({
-      project: records.project.present(project),
-      projectSharedCloudDrive: records.projectSharedCloudDrive.present(a),
-    });
-    byDrive.set(a.shared_cloud_drive_id, entries);
-  }
-  return rows.map((row) => ({
-    ...records.sharedCloudDrive.present(row),
-    projectsData: byDrive.get(row.id) ?? [],
-    ...grantsData(row.id),
-  }));
 }

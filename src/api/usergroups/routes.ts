@@ -5,12 +5,11 @@ import { cleanName } from '../../domain/names.js';
 import { assignUsers, deleteUserGroup, importUsers } from '../../domain/userGroups.js';
 import { NotFound } from '../../errors.js';
 import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
-import type { Db } from '../../store/db.js';
-import { permissions, projects, sharedCloudDrives, userGroupMembers, userGroups, users } from '../../store/index.js';
+import { userGroupMembers, userGroups, users } from '../../store/index.js';
 import type { UserGroup as UserGroupRow } from '../../store/types.js';
 import type { UserUserGroup as MembershipRow } from '../../store/userGroupMembers.js';
 import * as records from '../../records/index.js';
-import { groupBy } from '../users/present.js';
+import { userGroupDetails } from '../../domain/details.js';
 import {
   AssignedUserGroupsQuery,
   AssignedUsersQuery,
@@ -306,66 +305,4 @@ function joinMemberships(
       },
     ];
   });
-}
-
-/** Groups with their members and grants, in a fixed number of queries whatever the page size. */
-async function userGroupDetails(db: Db, accountId: string, rows: UserGroupRow[]) {
-  const ids = rows.map((r) => r.id);
-  const memberships = await userGroupMembers.membershipsOf(db, accountId, { userGroupIds: ids });
-  const projectGrants = await permissions.grantsOfSubjects(db, accountId, 'userGroupProject', ids);
-  const driveGrants = await permissions.grantsOfSubjects(db, accountId, 'userGroupSharedCloudDrive', ids);
-  const userById = new Map(
-    (
-      await users.findUsers(
-        db,
-        accountId,
-        memberships.map((m) => m.user_id),
-      )
-    ).map((u) => [u.id, u]),
-  );
-  const projectById = new Map(
-    (await projects.findMany(db, accountId, [...new Set(projectGrants.map((p) => p.project_id))])).map((p) => [p.id, p]),
-  );
-  const driveById = new Map(
-    (await sharedCloudDrives.findMany(db, accountId, [...new Set(driveGrants.map((d) => d.shared_cloud_drive_id))])).map((d) => [
-      d.id,
-      d,
-    ]),
-  );
-
-  const usersData = groupBy(
-    memberships,
-    (m) => m.user_group_id,
-    (m) => {
-      const user = userById.get(m.user_id);
-      return user && { user: records.user.present(user), userUserGroup: records.userUserGroup.present(m) };
-    },
-  );
-  const projectsData = groupBy(
-    projectGrants,
-    (p) => p.user_group_id,
-    (p) => {
-      const project = projectById.get(p.project_id);
-      return project && { project: records.project.present(project), permission: records.userGroupProjectPermission.present(p) };
-    },
-  );
-  const drivesData = groupBy(
-    driveGrants,
-    (d) => d.user_group_id,
-    (d) => {
-      const drive = driveById.get(d.shared_cloud_drive_id);
-      return (
-        drive && {
-          sharedCloudDrive: records.sharedCloudDrive.present(drive),
-          permission: records.userGroupSharedCloudDrivePermission.present(d),
-        }
-      );
-    },
-  );
-  return rows.map((row) => ({
-    ...records.userGroup.present(row),
-    projectsData: projectsData.get(row.id) ?? [],
-    usersData: usersData.get(row.id) ?? [],
-    drivesData: drivesData.get(row.id) ?? [],
-  }));
 }

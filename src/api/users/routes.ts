@@ -3,11 +3,9 @@ import type { App } from '../../app.js';
 import { requireAdmin } from '../../domain/access.js';
 import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resendInvitation } from '../../domain/users.js';
 import { collection, Done, parseListOptions, TokenQuery } from '../../http/paging.js';
-import type { Db } from '../../store/db.js';
-import { permissions, projects, sharedCloudDrives, userGroupMembers, userGroups, users } from '../../store/index.js';
-import type { User as UserRow } from '../../store/types.js';
+import { users } from '../../store/index.js';
 import * as records from '../../records/index.js';
-import { groupBy } from './present.js';
+import { userDetails } from '../../domain/details.js';
 import {
   EditUserBody,
   IdQuery,
@@ -203,75 +201,4 @@ export async function userRoutes(app: App): Promise<void> {
       return reply.code(200).send();
     },
   );
-}
-
-/** Users with their groups and direct grants, in a fixed number of queries whatever the page size. */
-async function userDetails(db: Db, accountId: string, rows: UserRow[]) {
-  const ids = rows.map((r) => r.id);
-  const memberships = await userGroupMembers.membershipsOf(db, accountId, { userIds: ids });
-  const projectGrants = await permissions.grantsOfSubjects(db, accountId, 'userProject', ids);
-  const driveGrants = await permissions.grantsOfSubjects(db, accountId, 'userSharedCloudDrive', ids);
-  const groupById = new Map(
-    (await userGroups.findMany(db, accountId, [...new Set(memberships.map((m) => m.user_group_id))])).map((g) => [g.id, g]),
-  );
-  const projectById = new Map(
-    (await projects.findMany(db, accountId, [...new Set(projectGrants.map((p) => p.project_id))])).map((p) => [p.id, p]),
-  );
-  const driveById = new Map(
-    (await sharedCloudDrives.findMany(db, accountId, [...new Set(driveGrants.map((d) => d.shared_cloud_drive_id))])).map((d) => [
-      d.id,
-      d,
-    ]),
-  );
-
-  const presented = new Map(rows.map((r) => [r.id, records.user.present(r)]));
-  const groupsOf = groupBy(
-    memberships,
-    (m) => m.user_id,
-    (m) => {
-      const group = groupById.get(m.user_group_id);
-      return (
-        group && {
-          user: presented.get(m.user_id)!,
-          userGroup: records.userGroup.present(group),
-          userUserGroup: records.userUserGroup.present(m),
-        }
-      );
-    },
-  );
-  const projectsOf = groupBy(
-    projectGrants,
-    (p) => p.user_id,
-    (p) => {
-      const project = projectById.get(p.project_id);
-      return project && { project: records.project.present(project), permission: records.userProjectPermission.present(p) };
-    },
-  );
-  const drivesOf = groupBy(
-    driveGrants,
-    (d) => d.user_id,
-    (d) => {
-      const drive = driveById.get(d.shared_cloud_drive_id);
-      return (
-        drive && {
-          sharedCloudDrive: records.sharedCloudDrive.present(drive),
-          permission: records.userSharedCloudDrivePermission.present(d),
-        }
-      );
-    },
-  );
-  return rows.map((row) => {
-    const userGroupsOfRow = groupsOf.get(row.id) ?? [];
-    const projectsOfRow = projectsOf.get(row.id) ?? [];
-    const drivesOfRow = drivesOf.get(row.id) ?? [];
-    return {
-      ...presented.get(row.id)!,
-      userGroups: userGroupsOfRow,
-      projects: projectsOfRow,
-      sharedCloudDrives: drivesOfRow,
-      groups: userGroupsOfRow,
-      projectsData: projectsOfRow,
-      drivesData: drivesOfRow,
-    };
-  });
 }
