@@ -2,7 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { sql, SqliteAdapter, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Bool, Database } from './types.js';
-import { runTemplate, type Placeholders } from './templates.js';
+import { runTemplate, templateKey, type Placeholders } from './templates.js';
 
 /**
  * A new record id: a UUID of version 7 (RFC 9562), whose first 48 bits are the time of creation. New rows
@@ -139,8 +139,13 @@ export interface JsonPage {
 
 /** What fetchJsonPage reads: a list query built from placeholders (see templates.ts) and its values. */
 export interface JsonPageQuery {
-  /** Identifies the query's structure, so that it is compiled once; undefined when it cannot be reused. */
-  key: string | undefined;
+  /**
+   * The options the query is built from (besides the page request, which counts too): its key of
+   * compiled statements is derived from them (templateKey), so that it is compiled once per structure.
+   */
+  structure: Record<string, unknown>;
+  /** Options of `structure` that reach the SQL as placeholder values: only their presence shapes it. */
+  valueFields?: readonly string[];
   build: (p: Placeholders) => {
     filtered: SelectQueryBuilder<any, any, object>;
     /** The total; by default a count of `filtered`. */
@@ -182,7 +187,16 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
       .selectFrom(page.as('p') as never)
       .select(sql<string>`'[' || coalesce(group_concat(j, ','${reorder}), '') || ']'`.as('json'));
   };
-  const key = (...parts: unknown[]) => (query.key === undefined ? undefined : [query.key, ...parts].join('|'));
+  const base = templateKey(
+    {
+      ...query.structure,
+      sortColumn: request.sortColumn,
+      idColumn: request.idColumn,
+      descending: request.descending,
+    },
+    query.valueFields,
+  );
+  const key = (...parts: unknown[]) => (base === undefined ? undefined : [base, ...parts].join('|'));
 
   if (request.page === 1) {
     const first = { limit: request.pageSize, fromEnd: false, direction: request.descending ? 'desc' : 'asc' } as const;

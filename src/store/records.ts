@@ -120,10 +120,10 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
       object: { sql: RawBuilder<string>; id: number | string },
     ): Promise<JsonPage> {
       return fetchJsonPage(db, {
-        // A restriction (a member's reachable records) holds values of its own: compiled per request.
-        key: query.where
-          ? undefined
-          : [table, object.id, query.sortColumn, query.descending, query.deleted ?? false, Boolean(query.name)].join('|'),
+        // Every option shapes the key but the paging values; a restriction (a member's reachable records)
+        // holds values of its own, so it is compiled per request.
+        structure: { table, object: object.id, ...query, page: undefined, pageSize: undefined },
+        valueFields: ['name'],
         build: (p) => {
           const { filtered, counted } = listing(db, query, p as { accountId: string; pattern?: string });
           return { filtered, counted, object: object.sql };
