@@ -8,7 +8,7 @@ import type { SharedCloudDrive as DriveRow, User as UserRow, UserGroup as UserGr
 import { readableAmong } from './access.js';
 
 // The details views built in JavaScript (users, groups, drives), each in a fixed number of queries
-// whatever the page size; the projects' details are written by SQLite (store/projectDetails.ts).
+// whatever the page size; the projects' details are written by SQLite (store/sqlite/projectDetails.ts).
 
 /** The grant kinds on each side of a details view: users', then groups'. */
 const kindsOn = {

@@ -3,7 +3,7 @@ import { ApiError, Invalid, NotFound } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { permissions, userGroupMembers, userGroups, users } from '../store/index.js';
 import { nameKey } from '../store/listing.js';
-import { isUniqueViolation } from '../store/records.js';
+import { isUniqueViolation } from '../store/index.js';
 import type { User, UserGroup } from '../store/types.js';
 import type { Membership } from '../store/userGroupMembers.js';
 import {

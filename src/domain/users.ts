@@ -2,7 +2,7 @@ import type { AppContext, Principal } from '../context.js';
 import { AccessDenied, Duplicate, Invalid, NotFound, TokenInvalid } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { invitations, permissions, sessions, userGroupMembers, users } from '../store/index.js';
-import { isUniqueViolation } from '../store/records.js';
+import { isUniqueViolation } from '../store/index.js';
 import type { User, UserUpdate } from '../store/types.js';
 import { UserStatus, UserType } from '../store/users.js';
 import { checkPassword } from './accounts.js';

@@ -49,7 +49,7 @@ export const userGroupSharedCloudDrivePermission = defineRecord<Selectable<UserG
   ...rest,
 });
 
-/** The permission record of each grant kind (store/grants.ts), and its subject and target columns. */
+/** The permission record of each grant kind (store/permissions.ts), and its subject and target columns. */
 export const permissionRecords = {
   userProject: { record: userProjectPermission, subject: 'user_id', target: 'project_id' },
   userSharedCloudDrive: { record: userSharedCloudDrivePermission, subject: 'user_id', target: 'shared_cloud_drive_id' },

@@ -13,4 +13,7 @@ export * as permissions from './permissions.js';
 export * as access from './access.js';
 export * as userGroupMembers from './userGroupMembers.js';
 export * as invitations from './invitations.js';
-export type { Db, Trx } from './db.js';
+export type { Db, Trx, OpenStore } from './db.js';
+// The dialect's pieces the rest of the program needs (the PostgreSQL twin will sit beside them).
+export { isUniqueViolation } from './sqlite/sql.js';
+export { projectDetailsObjectSql } from './sqlite/projectDetails.js';

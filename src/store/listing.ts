@@ -1,7 +1,8 @@
 import { randomFillSync } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { sql, SqliteAdapter, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Bool, Database } from './types.js';
+import { jsonArrayOf } from './sqlite/sql.js';
 import { runTemplate, templateKey, type Placeholders } from './templates.js';
 
 /**
@@ -40,24 +41,6 @@ export const likeEscape = sql.raw(`'\\'`);
 export const LIVE = sql.lit<Bool>(0);
 export const DELETED = sql.lit<Bool>(1);
 export const deletedFlag = (deleted: boolean | undefined) => (deleted ? DELETED : LIVE);
-
-/**
- * The values of a list, as a subquery for `in`: `where('id', 'in', jsonValues(ids))`. One parameter (the
- * list as JSON, read by SQLite's json_each) instead of one per value, so that the statement is prepared
- * once whatever the list's length, and no chunking is needed for SQLite's limit on parameters.
- */
-export function jsonValues(values: readonly string[]): RawBuilder<string> {
-  return sql<string>`(select value from json_each(${JSON.stringify(values)}))`;
-}
-
-/**
- * A column that SQLite's planner must not pick an index for (`+column`), for lookups by primary key
- * that also check the account: otherwise, lacking statistics, it walks the account's whole list index.
- * PostgreSQL plans from real statistics and gets the plain column.
- */
-export function notIndexed(db: Kysely<any>, column: string): RawBuilder<unknown> {
-  return db.getExecutor().adapter instanceof SqliteAdapter ? sql`+${sql.ref(column)}` : sql`${sql.ref(column)}`;
-}
 
 export interface PageRequest {
   page: number;
@@ -183,9 +166,7 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
     // costs a sort. The paging tests check the order for every sort field, direction and end.
     const order = sql.raw(request.descending ? 'desc' : 'asc');
     const reorder = window.fromEnd ? sql` order by s ${order}, i ${order}` : sql``;
-    return kysely
-      .selectFrom(page.as('p') as never)
-      .select(sql<string>`'[' || coalesce(group_concat(j, ','${reorder}), '') || ']'`.as('json'));
+    return kysely.selectFrom(page.as('p') as never).select(jsonArrayOf(sql`j`, reorder).as('json'));
   };
   const base = templateKey(
     {

@@ -14,13 +14,12 @@ import {
   LIVE,
   nameKey,
   newId,
-  jsonValues,
-  notIndexed,
   now,
   type Page,
   type PageRequest,
 } from './listing.js';
-import { jsonObjectSql, type Shape } from './shape.js';
+import type { Shape } from './shape.js';
+import { isUniqueViolation, jsonObjectSql, jsonValues, notIndexed } from './sqlite/sql.js';
 import type { Database } from './types.js';
 
 /** The tables whose records have a unique name per account and a soft delete. */
@@ -39,12 +38,6 @@ export interface ListQuery {
   deleted?: boolean;
   /** Further restriction, e.g. to the records a non-admin can reach. */
   where?: (eb: ExpressionBuilder<Database, NamedTable>) => Expression<SqlBool>;
-}
-
-/** True for a unique-constraint violation in SQLite or PostgreSQL. */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
 /**

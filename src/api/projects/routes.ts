@@ -8,7 +8,7 @@ import type { Db } from '../../store/db.js';
 import type { Principal } from '../../context.js';
 import type { Project as ProjectRow, SharedCloudDrive as DriveRow } from '../../store/types.js';
 import * as records from '../../records/index.js';
-import { projectDetailsObjectSql } from '../../store/projectDetails.js';
+import { projectDetailsObjectSql } from '../../store/index.js';
 import { SHARED_CLOUD_DRIVE_SORT } from '../sharedclouddrive/schema.js';
 import { cleanName } from '../../domain/names.js';
 import {

@@ -1,5 +1,6 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import { jsonObjectSql, type Shape } from './shape.js';
+import type { Shape } from '../shape.js';
+import { jsonObjectSql } from './sql.js';
 
 /** The shapes the details of a project are made of, as the API presents them. */
 export interface ProjectDetailsShapes {
