@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { Duplicate } from '../errors.js';
 import { groupCommit, type Db } from './db.js';
 import {
@@ -20,31 +20,16 @@ import {
 } from './listing.js';
 import type { Shape } from './shape.js';
 import { isUniqueViolation, jsonObjectSql, jsonValues, notIndexed } from './sqlite/sql.js';
-import type { Database } from './types.js';
+import type { ListQuery, NamedRecordsRepository, NamedRow, NamedTable } from './repositories.js';
 
-/** The tables whose records have a unique name per account and a soft delete. */
-export type NamedTable = 'projects' | 'user_groups' | 'shared_cloud_drives';
-type Row<T extends NamedTable> = Database[T] & { id: string };
-
-export interface ListQuery {
-  page: number;
-  pageSize: number;
-  /** Column of this table to sort by (unqualified). */
-  sortColumn: string;
-  descending: boolean;
-  /** Case-insensitive substring filter on the name. */
-  name?: string;
-  /** List the soft-deleted records instead of the live ones. */
-  deleted?: boolean;
-  /** Further restriction, e.g. to the records a non-admin can reach. */
-  where?: (eb: ExpressionBuilder<Database, NamedTable>) => Expression<SqlBool>;
-}
+export type { ListQuery, NamedTable } from './repositories.js';
+type Row<T extends NamedTable> = NamedRow<T>;
 
 /**
  * The repository shared by projects, user groups and shared cloud drives: the same columns for name,
  * soft delete and dates, the same listing rules. Each record family adds its own columns through `values`.
  */
-export function namedRecords<T extends NamedTable>(table: T, label: string) {
+export function namedRecords<T extends NamedTable>(table: T, label: string): NamedRecordsRepository<T> {
   // Kysely cannot follow a table name chosen by a type parameter; the casts stay inside this module.
   const q = (db: Db) => db as any;
   const duplicate = () => new Duplicate(`A ${label} with the same name already exists.`);
@@ -89,7 +74,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
   const objects = new WeakMap<object, { sql: RawBuilder<string>; id: number }>();
   let shapesSeen = 0;
 
-  const records = {
+  const records: NamedRecordsRepository<T> = {
     async list(db: Db, accountId: string, query: ListQuery): Promise<Page<Row<T>>> {
       const { filtered, counted, request } = listing(db, query, valuesOf(accountId, query));
       return fetchPage(filtered, (s: any) => s.selectAll(table), request, counted) as Promise<Page<Row<T>>>;
