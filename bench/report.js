@@ -83,7 +83,7 @@ export function budget(results) {
       value: ratio(rps(results, `get_all_with_details page 1 (${detailsAt}, no cache)`), ceilingDetails),
       target: 0.2,
       informational: true,
-      why: 'Recorded for information: the budget allows the cache here. For an admin SQLite writes the whole page as text in one statement (each project with its users, groups and drives concatenated, each value escaped by json_quote): ~9 ms of SQL for ~440 KB and ~1,000 nested records, where the ceiling only copies bytes. A member’s details are built in JavaScript (the drives filtered by what the member reaches).',
+      why: 'Recorded for information: the budget allows the cache here. SQLite writes the whole page as text in one statement (each project with its users, groups and drives concatenated, each value escaped by json_quote): ~9 ms of SQL for ~440 KB and ~1,000 nested records, where the ceiling only copies bytes. A member’s details come from the same statement, their drives limited to those they reach.',
     },
     {
       name: 'insert from 10 clients, requests/s (synchronous=FULL)',

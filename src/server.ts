@@ -6,7 +6,8 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { loadSigningKey } from './domain/secrets.js';
 import { redactUrl } from './http/security.js';
-import { openSqliteStore, prepareDataDir } from './store/db.js';
+import { prepareDataDir } from './store/db.js';
+import { openSqliteStore } from './store/sqlite/open.js';
 
 export interface RunningServer {
   app: App;

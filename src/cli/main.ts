@@ -5,7 +5,7 @@ import { limitHeap } from '../heap.js';
 import { ApiError } from '../errors.js';
 import { packageVersion } from '../http/openapi.js';
 import { createLogger, openDataDir, startServer, StartupError } from '../server.js';
-import { openSqliteStore } from '../store/db.js';
+import { openSqliteStore } from '../store/sqlite/open.js';
 import { UserStatus } from '../store/users.js';
 import { registerClientCommands } from './commands/index.js';
 

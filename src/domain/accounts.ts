@@ -1,6 +1,6 @@
 import type { Db } from '../store/db.js';
 import { users } from '../store/index.js';
-import { isUniqueViolation } from '../store/records.js';
+import { isUniqueViolation } from '../store/index.js';
 import { OWNER_USER_TYPE } from '../store/users.js';
 import type { User } from '../store/types.js';
 import { Duplicate, Invalid } from '../errors.js';

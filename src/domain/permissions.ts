@@ -1,7 +1,7 @@
 import { ApiError, NotFound } from '../errors.js';
 import type { Db } from '../store/db.js';
-import { grants } from '../store/index.js';
-import type { GrantKind, NewGrant } from '../store/grants.js';
+import { permissions } from '../store/index.js';
+import type { GrantKind, NewGrant } from '../store/permissions.js';
 
 /** What each side of a grant is called in messages. */
 const labels: Record<'users' | 'user_groups' | 'projects' | 'shared_cloud_drives', string> = {
@@ -22,12 +22,12 @@ export async function grantPermissions(
   kind: GrantKind,
   requested: readonly NewGrant[],
 ): Promise<void> {
-  const info = grants.grantKinds[kind];
+  const info = permissions.grantKinds[kind];
   const subjectIds = [...new Set(requested.map((g) => g.subjectId))];
   const targetIds = [...new Set(requested.map((g) => g.targetId))];
   await db.transaction().execute(async (trx) => {
-    const subjects = new Set((await grants.liveRecords(trx, accountId, info.subjectTable, subjectIds)).map((r) => r.id));
-    const targets = new Set((await grants.liveRecords(trx, accountId, info.targetTable, targetIds)).map((r) => r.id));
+    const subjects = new Set((await permissions.liveRecords(trx, accountId, info.subjectTable, subjectIds)).map((r) => r.id));
+    const targets = new Set((await permissions.liveRecords(trx, accountId, info.targetTable, targetIds)).map((r) => r.id));
     const missing = [
       ...subjectIds.filter((id) => !subjects.has(id)).map((id) => `${labels[info.subjectTable]} ${id} not found.`),
       ...targetIds.filter((id) => !targets.has(id)).map((id) => `${labels[info.targetTable]} ${id} not found.`),
@@ -36,7 +36,7 @@ export async function grantPermissions(
     const firstOfPair = new Map<string, NewGrant>();
     for (const g of requested)
       if (!firstOfPair.has(`${g.subjectId}/${g.targetId}`)) firstOfPair.set(`${g.subjectId}/${g.targetId}`, g);
-    await grants.insertGrants(trx, accountId, kind, [...firstOfPair.values()]);
+    await permissions.insertGrants(trx, accountId, kind, [...firstOfPair.values()]);
   });
 }
 
@@ -52,16 +52,16 @@ export async function changePermissions(
 ): Promise<void> {
   const ids = [...new Set(changes.map((c) => c.id))];
   await db.transaction().execute(async (trx) => {
-    const found = new Set((await grants.findGrants(trx, accountId, kind, ids)).map((g) => g.id));
+    const found = new Set((await permissions.findGrants(trx, accountId, kind, ids)).map((g) => g.id));
     const missing = ids.filter((id) => !found.has(id)).map((id) => `Permission ${id} not found.`);
     if (missing.length > 0) throw new ApiError('NOT_FOUND', missing);
     // A repeated id takes its last type.
     const last = new Map(changes.map((c) => [c.id, c]));
-    await grants.setPermissionTypes(trx, accountId, kind, [...last.values()]);
+    await permissions.setPermissionTypes(trx, accountId, kind, [...last.values()]);
   });
 }
 
 /** Removes one grant by its id; NOT_FOUND for an unknown id or one of another account. */
 export async function revokePermission(db: Db, accountId: string, kind: GrantKind, id: string): Promise<void> {
-  if (!(await grants.deleteGrant(db, accountId, kind, id))) throw new NotFound('Permission', id);
+  if (!(await permissions.deleteGrant(db, accountId, kind, id))) throw new NotFound('Permission', id);
 }

@@ -8,7 +8,7 @@ export async function deleteProject(db: Db, accountId: string, projectId: string
   await db.transaction().execute(async (trx) => {
     if (!(await projects.softDelete(trx, accountId, projectId))) throw new NotFound('Project', projectId);
     await assignments.deleteAssignmentsOf(trx, accountId, { projectId });
-    await permissions.deletePermissionsOnProject(trx, accountId, projectId);
+    await permissions.deletePermissionsOn(trx, accountId, 'projects', projectId);
   });
 }
 
@@ -17,7 +17,7 @@ export async function deleteSharedCloudDrive(db: Db, accountId: string, driveId:
   await db.transaction().execute(async (trx) => {
     if (!(await sharedCloudDrives.softDelete(trx, accountId, driveId))) throw new NotFound('Shared cloud drive', driveId);
     await assignments.deleteAssignmentsOf(trx, accountId, { sharedCloudDriveId: driveId });
-    await permissions.deletePermissionsOnSharedCloudDrive(trx, accountId, driveId);
+    await permissions.deletePermissionsOn(trx, accountId, 'shared_cloud_drives', driveId);
   });
 }
 

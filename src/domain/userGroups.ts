@@ -1,9 +1,9 @@
 import type { AppContext } from '../context.js';
 import { ApiError, Invalid, NotFound } from '../errors.js';
 import type { Db } from '../store/db.js';
-import { subjectPermissions, userGroupMembers, userGroups, users } from '../store/index.js';
+import { permissions, userGroupMembers, userGroups, users } from '../store/index.js';
 import { nameKey } from '../store/listing.js';
-import { isUniqueViolation } from '../store/records.js';
+import { isUniqueViolation } from '../store/index.js';
 import type { User, UserGroup } from '../store/types.js';
 import type { Membership } from '../store/userGroupMembers.js';
 import {
@@ -20,7 +20,7 @@ export async function deleteUserGroup(db: Db, accountId: string, userGroupId: st
   await db.transaction().execute(async (trx) => {
     if (!(await userGroups.softDelete(trx, accountId, userGroupId))) throw new NotFound('User group', userGroupId);
     await userGroupMembers.deleteMembershipsOf(trx, accountId, { userGroupId });
-    await subjectPermissions.deletePermissionsOfGroup(trx, accountId, userGroupId);
+    await permissions.deletePermissionsOf(trx, accountId, 'user_groups', userGroupId);
   });
 }
 

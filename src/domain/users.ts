@@ -1,8 +1,8 @@
 import type { AppContext, Principal } from '../context.js';
 import { AccessDenied, Duplicate, Invalid, NotFound, TokenInvalid } from '../errors.js';
 import type { Db } from '../store/db.js';
-import { invitations, sessions, subjectPermissions, userGroupMembers, users } from '../store/index.js';
-import { isUniqueViolation } from '../store/records.js';
+import { invitations, permissions, sessions, userGroupMembers, users } from '../store/index.js';
+import { isUniqueViolation } from '../store/index.js';
 import type { User, UserUpdate } from '../store/types.js';
 import { UserStatus, UserType } from '../store/users.js';
 import { checkPassword } from './accounts.js';
@@ -200,7 +200,7 @@ export async function deleteUser(db: Db, principal: Principal, userId: string): 
     await users.softDeleteUser(trx, accountId, userId);
     await sessions.endUserSessions(trx, userId);
     await userGroupMembers.deleteMembershipsOf(trx, accountId, { userId });
-    await subjectPermissions.deletePermissionsOfUser(trx, accountId, userId);
+    await permissions.deletePermissionsOf(trx, accountId, 'users', userId);
     await invitations.revokeInvitations(trx, accountId, userId);
   });
 }

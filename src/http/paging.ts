@@ -46,15 +46,20 @@ export interface ListOptions {
   page: number;
   pageSize: number;
   sort: SortField;
+  /** The qualified column of `sort` (what the store sorts on). */
+  sortColumn: string;
   descending: boolean;
+  /** List the soft-deleted records instead of the live ones (`deleted=true`). */
+  deleted: boolean;
 }
 
 /**
- * Resolves the paging parameters against the sort fields a list allows (names matched
- * case-insensitively; aliases allowed). An unknown field is a 499 naming the allowed ones.
+ * Resolves the list parameters (paging, sort, deleted) against the sort fields a list allows (names
+ * matched case-insensitively; aliases allowed): the one parser of every list. An unknown field is a 499
+ * naming the allowed ones.
  */
 export function parseListOptions(
-  query: { page?: number; pagesize?: number; sortfield?: string; descending?: string },
+  query: { page?: number; pagesize?: number; sortfield?: string; descending?: string; deleted?: string },
   sortFields: Record<string, string>,
   defaults: { sortfield: string; descending?: boolean },
   aliases: Record<string, string> = {},
@@ -70,7 +75,9 @@ export function parseListOptions(
     page: query.page ?? 1,
     pageSize: query.pagesize ?? 50,
     sort: { field, column: sortFields[field]! },
+    sortColumn: sortFields[field]!,
     descending: parseBoolean(query.descending, defaults.descending ?? false),
+    deleted: parseBoolean(query.deleted, false),
   };
 }
 

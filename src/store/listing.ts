@@ -1,8 +1,9 @@
 import { randomFillSync } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { sql, SqliteAdapter, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Bool, Database } from './types.js';
-import { runTemplate, type Placeholders } from './templates.js';
+import { jsonArrayOf } from './sqlite/sql.js';
+import { runTemplate, templateKey, type Placeholders } from './templates.js';
 
 /**
  * A new record id: a UUID of version 7 (RFC 9562), whose first 48 bits are the time of creation. New rows
@@ -40,24 +41,6 @@ export const likeEscape = sql.raw(`'\\'`);
 export const LIVE = sql.lit<Bool>(0);
 export const DELETED = sql.lit<Bool>(1);
 export const deletedFlag = (deleted: boolean | undefined) => (deleted ? DELETED : LIVE);
-
-/**
- * The values of a list, as a subquery for `in`: `where('id', 'in', jsonValues(ids))`. One parameter (the
- * list as JSON, read by SQLite's json_each) instead of one per value, so that the statement is prepared
- * once whatever the list's length, and no chunking is needed for SQLite's limit on parameters.
- */
-export function jsonValues(values: readonly string[]): RawBuilder<string> {
-  return sql<string>`(select value from json_each(${JSON.stringify(values)}))`;
-}
-
-/**
- * A column that SQLite's planner must not pick an index for (`+column`), for lookups by primary key
- * that also check the account: otherwise, lacking statistics, it walks the account's whole list index.
- * PostgreSQL plans from real statistics and gets the plain column.
- */
-export function notIndexed(db: Kysely<any>, column: string): RawBuilder<unknown> {
-  return db.getExecutor().adapter instanceof SqliteAdapter ? sql`+${sql.ref(column)}` : sql`${sql.ref(column)}`;
-}
 
 export interface PageRequest {
   page: number;
@@ -139,8 +122,13 @@ export interface JsonPage {
 
 /** What fetchJsonPage reads: a list query built from placeholders (see templates.ts) and its values. */
 export interface JsonPageQuery {
-  /** Identifies the query's structure, so that it is compiled once; undefined when it cannot be reused. */
-  key: string | undefined;
+  /**
+   * The options the query is built from (besides the page request, which counts too): its key of
+   * compiled statements is derived from them (templateKey), so that it is compiled once per structure.
+   */
+  structure: Record<string, unknown>;
+  /** Options of `structure` that reach the SQL as placeholder values: only their presence shapes it. */
+  valueFields?: readonly string[];
   build: (p: Placeholders) => {
     filtered: SelectQueryBuilder<any, any, object>;
     /** The total; by default a count of `filtered`. */
@@ -178,11 +166,18 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
     // costs a sort. The paging tests check the order for every sort field, direction and end.
     const order = sql.raw(request.descending ? 'desc' : 'asc');
     const reorder = window.fromEnd ? sql` order by s ${order}, i ${order}` : sql``;
-    return kysely
-      .selectFrom(page.as('p') as never)
-      .select(sql<string>`'[' || coalesce(group_concat(j, ','${reorder}), '') || ']'`.as('json'));
+    return kysely.selectFrom(page.as('p') as never).select(jsonArrayOf(sql`j`, reorder).as('json'));
   };
-  const key = (...parts: unknown[]) => (query.key === undefined ? undefined : [query.key, ...parts].join('|'));
+  const base = templateKey(
+    {
+      ...query.structure,
+      sortColumn: request.sortColumn,
+      idColumn: request.idColumn,
+      descending: request.descending,
+    },
+    query.valueFields,
+  );
+  const key = (...parts: unknown[]) => (base === undefined ? undefined : [base, ...parts].join('|'));
 
   if (request.page === 1) {
     const first = { limit: request.pageSize, fromEnd: false, direction: request.descending ? 'desc' : 'asc' } as const;

@@ -1,5 +1,6 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { type Expression, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
+import { insertAssignmentRows } from './sqlite/sql.js';
 import { fetchPage, LIVE, newId, now, type Page } from './listing.js';
 import type { ProjectSharedCloudDrive } from './types.js';
 
@@ -21,12 +22,7 @@ export async function insertAssignments(db: Db, accountId: string, pairs: readon
     (a, b) => compare(a.projectId, b.projectId) || compare(a.sharedCloudDriveId, b.sharedCloudDriveId),
   );
   const rows = JSON.stringify(sorted.map((p) => [newId(), p.projectId, p.sharedCloudDriveId]));
-  // `where true`: SQLite needs it to tell the upsert's `on conflict` from a join constraint after a select.
-  await sql`
-    insert into project_shared_cloud_drives (id, account_id, project_id, shared_cloud_drive_id, create_date)
-    select value ->> 0, ${accountId}, value ->> 1, value ->> 2, ${now()} from json_each(${rows}) where true
-    on conflict (project_id, shared_cloud_drive_id) do nothing
-  `.execute(db);
+  await insertAssignmentRows(db, accountId, rows, now());
 }
 
 export async function findAssignment(db: Db, accountId: string, id: string): Promise<ProjectSharedCloudDrive | undefined> {

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { Duplicate } from '../errors.js';
 import { groupCommit, type Db } from './db.js';
 import {
@@ -14,44 +14,22 @@ import {
   LIVE,
   nameKey,
   newId,
-  jsonValues,
-  notIndexed,
   now,
   type Page,
   type PageRequest,
 } from './listing.js';
-import { jsonObjectSql, type Shape } from './shape.js';
-import type { Database } from './types.js';
+import type { Shape } from './shape.js';
+import { isUniqueViolation, jsonObjectSql, jsonValues, notIndexed } from './sqlite/sql.js';
+import type { ListQuery, NamedRecordsRepository, NamedRow, NamedTable } from './repositories.js';
 
-/** The tables whose records have a unique name per account and a soft delete. */
-export type NamedTable = 'projects' | 'user_groups' | 'shared_cloud_drives';
-type Row<T extends NamedTable> = Database[T] & { id: string };
-
-export interface ListQuery {
-  page: number;
-  pageSize: number;
-  /** Column of this table to sort by (unqualified). */
-  sortColumn: string;
-  descending: boolean;
-  /** Case-insensitive substring filter on the name. */
-  name?: string;
-  /** List the soft-deleted records instead of the live ones. */
-  deleted?: boolean;
-  /** Further restriction, e.g. to the records a non-admin can reach. */
-  where?: (eb: ExpressionBuilder<Database, NamedTable>) => Expression<SqlBool>;
-}
-
-/** True for a unique-constraint violation in SQLite or PostgreSQL. */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
-}
+export type { ListQuery, NamedTable } from './repositories.js';
+type Row<T extends NamedTable> = NamedRow<T>;
 
 /**
  * The repository shared by projects, user groups and shared cloud drives: the same columns for name,
  * soft delete and dates, the same listing rules. Each record family adds its own columns through `values`.
  */
-export function namedRecords<T extends NamedTable>(table: T, label: string) {
+export function namedRecords<T extends NamedTable>(table: T, label: string): NamedRecordsRepository<T> {
   // Kysely cannot follow a table name chosen by a type parameter; the casts stay inside this module.
   const q = (db: Db) => db as any;
   const duplicate = () => new Duplicate(`A ${label} with the same name already exists.`);
@@ -96,7 +74,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
   const objects = new WeakMap<object, { sql: RawBuilder<string>; id: number }>();
   let shapesSeen = 0;
 
-  const records = {
+  const records: NamedRecordsRepository<T> = {
     async list(db: Db, accountId: string, query: ListQuery): Promise<Page<Row<T>>> {
       const { filtered, counted, request } = listing(db, query, valuesOf(accountId, query));
       return fetchPage(filtered, (s: any) => s.selectAll(table), request, counted) as Promise<Page<Row<T>>>;
@@ -120,10 +98,10 @@ export function namedRecords<T extends NamedTable>(table: T, label: string) {
       object: { sql: RawBuilder<string>; id: number | string },
     ): Promise<JsonPage> {
       return fetchJsonPage(db, {
-        // A restriction (a member's reachable records) holds values of its own: compiled per request.
-        key: query.where
-          ? undefined
-          : [table, object.id, query.sortColumn, query.descending, query.deleted ?? false, Boolean(query.name)].join('|'),
+        // Every option shapes the key but the paging values; a restriction (a member's reachable records)
+        // holds values of its own, so it is compiled per request.
+        structure: { table, object: object.id, ...query, page: undefined, pageSize: undefined },
+        valueFields: ['name'],
         build: (p) => {
           const { filtered, counted } = listing(db, query, p as { accountId: string; pattern?: string });
           return { filtered, counted, object: object.sql };

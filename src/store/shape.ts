@@ -1,5 +1,3 @@
-import { sql, type RawBuilder } from 'kysely';
-
 /**
  * How a stored row reads as an API object, declared once: each API field is a column as it is, a 0/1
  * column as a JSON boolean, or a constant. From one shape come both the presenter that turns a row
@@ -38,39 +36,4 @@ export function presenter<R, S extends Shape<R>>(shape: S): (row: R) => Presente
     }
     return out as Presented<R, S>;
   };
-}
-
-/**
- * The SQL expression building a row of `table` as the shape's JSON object, by concatenating text: each
- * column value through json_quote (the escaping json_object uses), booleans and nulls as literals.
- * `extra` adds fields whose values are SQL expressions of JSON text, taken as is (nested lists, for the
- * details views). Not json_object: given another JSON value, it parses that value again to embed it, so
- * nesting three levels deep (a details page) parses every byte several times; concatenation parses
- * nothing, and costs the same as json_object for a flat list.
- */
-export function jsonObjectSql<R>(
-  shape: Shape<R>,
-  table: string,
-  extra: Record<string, RawBuilder<string>> = {},
-): RawBuilder<string> {
-  const parts: RawBuilder<unknown>[] = [];
-  let separator = '{';
-  const key = (name: string) => {
-    const text = `${separator}${JSON.stringify(name)}:`;
-    separator = ',';
-    return sql.lit(text);
-  };
-  for (const [name, field] of Object.entries(shape as Shape<Record<string, unknown>>)) {
-    const value =
-      typeof field === 'string'
-        ? sql`json_quote(${sql.ref(`${table}.${field}`)})`
-        : 'boolean' in field
-          ? sql`iif(${sql.ref(`${table}.${field.boolean}`)}, 'true', 'false')`
-          : sql.lit('null');
-    parts.push(key(name), value);
-  }
-  for (const [name, value] of Object.entries(extra)) parts.push(key(name), value);
-  parts.push(sql.lit(separator === '{' ? '{}' : '}'));
-  // concat() writes its arguments into one string; a chain of || would copy the growing prefix each time.
-  return sql<string>`concat(${sql.join(parts)})`;
 }

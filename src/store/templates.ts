@@ -8,7 +8,8 @@ import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
  * `build` receives placeholders in place of the varying values (`p.accountId`) and must pass them to the
  * query as values, never use them in JavaScript logic: the placeholders are found again among the
  * compiled parameters and replaced by the real values on each run. Everything else that shapes the SQL
- * (table, sort column, direction, a literal limit) must be part of `key`.
+ * (table, sort column, direction, a literal limit, which filters are present) must be part of `key`,
+ * which `templateKey` derives from the options the query is built from.
  */
 export type Placeholders = Record<string, string>;
 
@@ -17,6 +18,35 @@ interface Template {
   /** Per compiled parameter: the name of the value that fills it, or a constant written by `build`. */
   slots: ({ name: string } | { constant: unknown })[];
 }
+
+/**
+ * The key of a query's structure, derived from every option it is built from (never a hand-picked
+ * list, so that a new option can never share SQL with queries without it): each option by its value,
+ * except those in `valueFields`, which reach the SQL as placeholders and count by their presence only.
+ * Undefined (compile for this run only) when an option is a function or an object that holds values of
+ * its own (a restriction built per request).
+ */
+export function templateKey(structure: Record<string, unknown>, valueFields: readonly string[] = []): string | undefined {
+  const parts: string[] = [];
+  for (const name of Object.keys(structure).sort()) {
+    const value = structure[name];
+    if (value === undefined) continue;
+    if (valueFields.includes(name)) {
+      parts.push(`${name}?${Boolean(value)}`);
+      continue;
+    }
+    if (typeof value === 'function') return undefined;
+    if (typeof value === 'object' && value !== null && !isPlain(value)) return undefined;
+    parts.push(`${name}=${JSON.stringify(value)}`);
+  }
+  return parts.join('&');
+}
+
+const isPlain = (value: object): boolean =>
+  Array.isArray(value)
+    ? value.every((v) => typeof v !== 'object' || v === null || isPlain(v))
+    : Object.getPrototypeOf(value) === Object.prototype &&
+      Object.values(value).every((v) => typeof v !== 'function' && (typeof v !== 'object' || v === null || isPlain(v)));
 
 const MARK = '\u0000clickd-placeholder:';
 const placeholders: Placeholders = new Proxy({} as Placeholders, { get: (_, name) => `${MARK}${String(name)}` });

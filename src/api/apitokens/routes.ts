@@ -2,7 +2,7 @@ import type { App } from '../../http/types.js';
 import { createApiToken, deleteApiToken } from '../../domain/apiTokens.js';
 import { Done } from '../../http/paging.js';
 import { apiTokens } from '../../store/index.js';
-import { presentApiToken } from './present.js';
+import * as records from '../../records/index.js';
 import { ApiTokenList, ApiTokenQuery, CreatedApiToken, DeleteApiTokenQuery, InsertApiTokenBody } from './schema.js';
 
 const tags = ['ApiToken'];
@@ -24,7 +24,7 @@ export async function apiTokenRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { accountId, userId } = request.principal;
-      return (await apiTokens.listUserApiTokens(ctx.db, accountId, userId)).map(presentApiToken);
+      return (await apiTokens.listUserApiTokens(ctx.db, accountId, userId)).map(records.apiToken.present);
     },
   );
 
@@ -42,7 +42,7 @@ export async function apiTokenRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { record, token } = await createApiToken(ctx, request.principal, request.body);
-      return { ...presentApiToken(record), token };
+      return { ...records.apiToken.present(record), token };
     },
   );
 

@@ -1,20 +1,16 @@
 import type { App } from '../../http/types.js';
-import { readableAmong, readableScope, requireReadableProject, requireReadableSharedCloudDrive } from '../../domain/access.js';
+import { readableScope, requireReadableProject, requireReadableSharedCloudDrive } from '../../domain/access.js';
 import { assignSharedCloudDrives, deleteProject } from '../../domain/projects.js';
 import { NotFound } from '../../errors.js';
-import { collection, Done, parseBoolean, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
+import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
 import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
 import type { Db } from '../../store/db.js';
 import type { Principal } from '../../context.js';
-import { grantsDataOf } from '../userspermission/details.js';
-import type { Project as ProjectRow, ProjectSharedCloudDrive as AssignmentRow } from '../../store/types.js';
-import { presentSharedCloudDrive, sharedCloudDriveShape } from '../sharedclouddrive/present.js';
-import { userShape } from '../users/present.js';
-import { userGroupShape } from '../usergroups/present.js';
-import { projectDetailsObjectSql } from '../../store/projectDetails.js';
+import type { Project as ProjectRow, SharedCloudDrive as DriveRow } from '../../store/types.js';
+import * as records from '../../records/index.js';
+import { projectDetailsObjectSql } from '../../store/index.js';
 import { SHARED_CLOUD_DRIVE_SORT } from '../sharedclouddrive/schema.js';
 import { cleanName } from '../../domain/names.js';
-import { presentProject, presentProjectSharedCloudDrive, projectShape } from './present.js';
 import {
   AssignBody,
   AssignedDrivesQuery,
@@ -44,33 +40,18 @@ const ASSIGNMENT_ALIASES = { 'SharedClouDrive.Name': 'SharedCloudDrive.Name' };
 
 const tags = ['Projects'];
 
-/** A project with its usersData, groupsData and drivesData, written as JSON by SQLite (admins). */
-const projectDetailsJson = {
-  id: 'project-details',
-  sql: projectDetailsObjectSql({
-    project: projectShape,
-    user: userShape,
-    userGroup: userGroupShape,
-    userPermission: {
-      id: 'id',
-      userId: 'user_id',
-      projectId: 'project_id',
-      permissionType: 'permission_type',
-      createDate: 'create_date',
-      updateDate: 'update_date',
-    },
-    userGroupPermission: {
-      id: 'id',
-      userGroupId: 'user_group_id',
-      projectId: 'project_id',
-      permissionType: 'permission_type',
-      createDate: 'create_date',
-      updateDate: 'update_date',
-    },
-    drive: sharedCloudDriveShape,
-    assignment: { id: 'id', projectId: 'project_id', sharedCloudDriveId: 'shared_cloud_drive_id', createDate: 'create_date' },
-  }),
+/** The records a project's details are made of. */
+const projectDetailsShapes = {
+  project: records.project.shape,
+  user: records.user.shape,
+  userGroup: records.userGroup.shape,
+  userPermission: records.userProjectPermission.shape,
+  userGroupPermission: records.userGroupProjectPermission.shape,
+  drive: records.sharedCloudDrive.shape,
+  assignment: records.projectSharedCloudDrive.shape,
 };
+/** A project with its usersData, groupsData and drivesData, written as JSON by SQLite (an admin's: every drive). */
+const projectDetailsJson = { id: 'project-details', sql: projectDetailsObjectSql(projectDetailsShapes) };
 
 export async function projectRoutes(app: App): Promise<void> {
   const { db } = app.ctx;
@@ -91,12 +72,14 @@ export async function projectRoutes(app: App): Promise<void> {
       const readable = readableScope(db, request.principal, 'projects');
       const query = {
         ...options,
-        sortColumn: options.sort.column,
         name: request.query.name,
-        deleted: parseBoolean(request.query.deleted, false),
         where: readable && (() => readable('projects.id')),
       };
-      return sendCollectionJson(reply, await projects.listJson(db, request.principal.accountId, query, projectShape), options);
+      return sendCollectionJson(
+        reply,
+        await projects.listJson(db, request.principal.accountId, query, records.project.shape),
+        options,
+      );
     },
   );
 
@@ -117,19 +100,15 @@ export async function projectRoutes(app: App): Promise<void> {
       const readable = readableScope(db, request.principal, 'projects');
       const query = {
         ...options,
-        sortColumn: options.sort.column,
         name: request.query.name,
-        deleted: parseBoolean(request.query.deleted, false),
         where: readable && (() => readable('projects.id')),
       };
-      // An admin sees every drive: SQLite writes the whole page as JSON. A member's drives are filtered
-      // by what they can reach, in JavaScript.
-      if (request.principal.admin) {
-        return sendCollectionJson(reply, await projects.listJsonOf(db, accountId, query, projectDetailsJson), options);
-      }
-      const page = await projects.list(db, accountId, query);
-      const details = await projectDetails(db, request.principal, page.rows);
-      return collection(details, page.total, options);
+      // SQLite writes the whole page as JSON; a member's drivesData holds only the drives they reach.
+      const readableDrive = readableScope(db, request.principal, 'shared_cloud_drives');
+      const object = readableDrive
+        ? { id: 'project-details-reachable', sql: projectDetailsObjectSql(projectDetailsShapes, readableDrive) }
+        : projectDetailsJson;
+      return sendCollectionJson(reply, await projects.listJsonOf(db, accountId, query, object), options);
     },
   );
 
@@ -152,7 +131,7 @@ export async function projectRoutes(app: App): Promise<void> {
         description,
         active: active ? 1 : 0,
       });
-      return presentProject(row);
+      return records.project.present(row);
     },
   );
 
@@ -176,7 +155,7 @@ export async function projectRoutes(app: App): Promise<void> {
       if (active !== undefined) changes.active = active ? 1 : 0;
       const row = await projects.update(db, request.principal.accountId, id, changes);
       if (!row) throw new NotFound('Project', id);
-      return presentProject(row);
+      return records.project.present(row);
     },
   );
 
@@ -227,34 +206,7 @@ export async function projectRoutes(app: App): Promise<void> {
         response: { 200: AssignmentList },
       },
     },
-    async (request) => {
-      const { accountId } = request.principal;
-      const { projectId } = request.query;
-      const options = parseListOptions(
-        request.query,
-        ASSIGNMENT_SORT,
-        { sortfield: 'SharedCloudDrive.Name' },
-        ASSIGNMENT_ALIASES,
-      );
-      const project = await requireReadableProject(db, request.principal, projectId);
-      const readable = readableScope(db, request.principal, 'shared_cloud_drives');
-      const page = await assignments.listAssignments(
-        db,
-        accountId,
-        { projectId },
-        {
-          ...options,
-          sortColumn: options.sort.column,
-          where: readable?.('project_shared_cloud_drives.shared_cloud_drive_id'),
-        },
-      );
-      const drives = await sharedCloudDrives.findMany(
-        db,
-        accountId,
-        page.rows.map((r) => r.shared_cloud_drive_id),
-      );
-      return collection(joinAssignments(page.rows, [project], drives), page.total, options);
-    },
+    async (request) => listAssigned(db, request.principal, 'sharedCloudDrives', request.query.projectId, request.query),
   );
 
   app.get(
@@ -268,29 +220,7 @@ export async function projectRoutes(app: App): Promise<void> {
         response: { 200: AssignmentList },
       },
     },
-    async (request) => {
-      const { accountId } = request.principal;
-      const { sharedCloudDriveId } = request.query;
-      const options = parseListOptions(request.query, ASSIGNMENT_SORT, { sortfield: 'Project.Name' }, ASSIGNMENT_ALIASES);
-      const drive = await requireReadableSharedCloudDrive(db, request.principal, sharedCloudDriveId);
-      const readable = readableScope(db, request.principal, 'projects');
-      const page = await assignments.listAssignments(
-        db,
-        accountId,
-        { sharedCloudDriveId },
-        {
-          ...options,
-          sortColumn: options.sort.column,
-          where: readable?.('project_shared_cloud_drives.project_id'),
-        },
-      );
-      const found = await projects.findMany(
-        db,
-        accountId,
-        page.rows.map((r) => r.project_id),
-      );
-      return collection(joinAssignments(page.rows, found, [drive]), page.total, options);
-    },
+    async (request) => listAssigned(db, request.principal, 'projects', request.query.sharedCloudDriveId, request.query),
   );
 
   app.post(
@@ -331,58 +261,75 @@ export async function projectRoutes(app: App): Promise<void> {
   );
 }
 
-/** The SharedCloudDriveProjectDTO items of a page of assignments. */
-function joinAssignments(
-  rows: AssignmentRow[],
-  projectRows: ProjectRow[],
-  driveRows: Awaited<ReturnType<typeof sharedCloudDrives.findMany>>,
+/** The two mirror-image assignment lists: the drives of a project, and the projects of a drive. */
+const assignedSides = {
+  sharedCloudDrives: {
+    defaultSort: 'SharedCloudDrive.Name',
+    requireParent: requireReadableProject,
+    listed: 'shared_cloud_drives',
+    listedColumn: 'project_shared_cloud_drives.shared_cloud_drive_id',
+  },
+  projects: {
+    defaultSort: 'Project.Name',
+    requireParent: requireReadableSharedCloudDrive,
+    listed: 'projects',
+    listedColumn: 'project_shared_cloud_drives.project_id',
+  },
+} as const;
+
+/**
+ * One page of the assignments of a project (its drives) or of a drive (its projects), as
+ * SharedCloudDriveProjectDTO items, limited to the records the caller may read.
+ */
+async function listAssigned(
+  db: Db,
+  principal: Principal,
+  of: keyof typeof assignedSides,
+  parentId: string,
+  query: Parameters<typeof parseListOptions>[0],
 ) {
+  const side = assignedSides[of];
+  const { accountId } = principal;
+  const options = parseListOptions(query, ASSIGNMENT_SORT, { sortfield: side.defaultSort }, ASSIGNMENT_ALIASES);
+  const parent = await side.requireParent(db, principal, parentId);
+  const readable = readableScope(db, principal, side.listed);
+  const page = await assignments.listAssignments(
+    db,
+    accountId,
+    of === 'sharedCloudDrives' ? { projectId: parentId } : { sharedCloudDriveId: parentId },
+    { ...options, where: readable?.(side.listedColumn) },
+  );
+  const [projectRows, driveRows] =
+    of === 'sharedCloudDrives'
+      ? [
+          [parent as ProjectRow],
+          await sharedCloudDrives.findMany(
+            db,
+            accountId,
+            page.rows.map((r) => r.shared_cloud_drive_id),
+          ),
+        ]
+      : [
+          await projects.findMany(
+            db,
+            accountId,
+            page.rows.map((r) => r.project_id),
+          ),
+          [parent as DriveRow],
+        ];
   const projectById = new Map(projectRows.map((p) => [p.id, p]));
   const driveById = new Map(driveRows.map((d) => [d.id, d]));
-  return rows.flatMap((row) => {
+  const items = page.rows.flatMap((row) => {
     const project = projectById.get(row.project_id);
     const drive = driveById.get(row.shared_cloud_drive_id);
     if (!project || !drive) return [];
     return [
       {
-        sharedCloudDrive: presentSharedCloudDrive(drive),
-        project: presentProject(project),
-        projectSharedCloudDrive: presentProjectSharedCloudDrive(row),
+        sharedCloudDrive: records.sharedCloudDrive.present(drive),
+        project: records.project.present(project),
+        projectSharedCloudDrive: records.projectSharedCloudDrive.present(row),
       },
     ];
   });
-}
-
-/**
- * Projects with their granted users and groups and their drives (those the caller may read), in a fixed
- * number of queries whatever the page size: one per child kind, over the page's ids.
- */
-async function projectDetails(db: Db, principal: Principal, rows: ProjectRow[]) {
-  const { accountId } = principal;
-  const ids = rows.map((r) => r.id);
-  const assigned = await assignments.assignmentsOf(db, accountId, { projectIds: ids });
-  const driveIds = [...new Set(assigned.map((a) => a.shared_cloud_drive_id))];
-  const drives = await sharedCloudDrives.findMany(db, accountId, driveIds);
-  const readableDrive = await readableAmong(db, principal, 'shared_cloud_drives', driveIds);
-  const grantsData = await grantsDataOf(db, accountId, 'projects', ids);
-  const driveById = new Map(drives.filter((d) => readableDrive(d.id)).map((d) => [d.id, d]));
-  const drivesByProject = new Map<
-    string,
-    {
-      sharedCloudDrive: ReturnType<typeof presentSharedCloudDrive>;
-      projectSharedCloudDrive: ReturnType<typeof presentProjectSharedCloudDrive>;
-    }[]
-  >();
-  for (const a of assigned) {
-    const drive = driveById.get(a.shared_cloud_drive_id);
-    if (!drive) continue;
-    const list = drivesByProject.get(a.project_id) ?? [];
-    list.push({ sharedCloudDrive: presentSharedCloudDrive(drive), projectSharedCloudDrive: presentProjectSharedCloudDrive(a) });
-    drivesByProject.set(a.project_id, list);
-  }
-  return rows.map((row) => ({
-    ...presentProject(row),
-    ...grantsData(row.id),
-    drivesData: drivesByProject.get(row.id) ?? [],
-  }));
+  return collection(items, page.total, options);
 }

@@ -3,7 +3,7 @@ import type { App } from '../../http/types.js';
 import { effectiveSharedCloudDrives } from '../../domain/access.js';
 import { TokenQuery } from '../../http/paging.js';
 import { PermissionTypeField } from '../userspermission/records.js';
-import { presentSharedCloudDrive } from './present.js';
+import * as records from '../../records/index.js';
 import { SharedCloudDrive } from './schema.js';
 
 const Named = Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String() });
@@ -41,7 +41,7 @@ export async function effectiveAccessRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const items = await effectiveSharedCloudDrives(db, request.principal);
-      return items.map((item) => ({ ...item, sharedCloudDrive: presentSharedCloudDrive(item.sharedCloudDrive) }));
+      return items.map((item) => ({ ...item, sharedCloudDrive: records.sharedCloudDrive.present(item.sharedCloudDrive) }));
     },
   );
 }

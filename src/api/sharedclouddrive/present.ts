@@ -1,31 +1,3 @@
-import { presenter, shapeOf } from '../../store/shape.js';
-import type { SharedCloudDrive } from '../../store/types.js';
-
-/** A shared cloud drive as the API shows it (the SharedCloudDrive DTO). */
-export const sharedCloudDriveShape = shapeOf<SharedCloudDrive>()({
-  id: 'id',
-  accountId: 'account_id',
-  creatorUserId: 'creator_user_id',
-  cloudAccountId: 'cloud_account_id',
-  name: 'name',
-  prefix: 'prefix',
-  prefixId: 'prefix_id',
-  storageId: 'storage_id',
-  storageName: 'storage_name',
-  objectsPerFolder: 'objects_per_folder',
-  allowDelete: { boolean: 'allow_delete' },
-  localCacheEncrypted: { boolean: 'local_cache_encrypted' },
-  cloudObjectsEncrypted: { boolean: 'cloud_objects_encrypted' },
-  driveType: 'drive_type',
-  syncType: 'sync_type',
-  active: { boolean: 'active' },
-  deleted: { boolean: 'deleted' },
-  cloudAccount: { constant: null },
-  createDate: 'create_date',
-  updateDate: 'update_date',
-});
-export const presentSharedCloudDrive = presenter<SharedCloudDrive, typeof sharedCloudDriveShape>(sharedCloudDriveShape);
-
 /** API field → column, for the writable fields of a drive. */
 export const driveColumns = {
   cloudAccountId: 'cloud_account_id',

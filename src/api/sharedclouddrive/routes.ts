@@ -1,29 +1,19 @@
 import { Type, type Static } from 'typebox';
 import type { App } from '../../http/types.js';
-import { readableAmong, readableScope } from '../../domain/access.js';
+import { readableScope } from '../../domain/access.js';
 import { deleteSharedCloudDrive } from '../../domain/projects.js';
 import { NotFound } from '../../errors.js';
-import {
-  collection,
-  CollectionOf,
-  Done,
-  parseBoolean,
-  parseListOptions,
-  sendCollectionJson,
-  TokenQuery,
-  Uuid,
-} from '../../http/paging.js';
-import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
-import type { Db } from '../../store/db.js';
+import { collection, CollectionOf, Done, parseListOptions, sendCollectionJson, TokenQuery, Uuid } from '../../http/paging.js';
+import { sharedCloudDrives } from '../../store/index.js';
 import type { Principal } from '../../context.js';
-import { grantsDataOf } from '../userspermission/details.js';
 import { DriveGroupsData, DriveUsersData } from '../userspermission/records.js';
 import { effectiveAccessRoutes } from './effective.js';
 import type { SharedCloudDrive as DriveRow } from '../../store/types.js';
 import { cleanName } from '../../domain/names.js';
-import { presentProject, presentProjectSharedCloudDrive } from '../projects/present.js';
+import * as records from '../../records/index.js';
+import { driveDetails } from '../../domain/details.js';
 import { Project, ProjectSharedCloudDrive } from '../projects/schema.js';
-import { driveChanges, presentSharedCloudDrive, sharedCloudDriveShape } from './present.js';
+import { driveChanges } from './present.js';
 import {
   DriveList,
   InsertDriveBody,
@@ -55,9 +45,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       options,
       query: {
         ...options,
-        sortColumn: options.sort.column,
         name: query.name,
-        deleted: parseBoolean(query.deleted, false),
         where: readable && (() => readable('shared_cloud_drives.id')),
       },
     };
@@ -80,7 +68,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const { options, query } = listQuery(request.principal, request.query);
-      const page = await sharedCloudDrives.listJson(db, request.principal.accountId, query, sharedCloudDriveShape);
+      const page = await sharedCloudDrives.listJson(db, request.principal.accountId, query, records.sharedCloudDrive.shape);
       return sendCollectionJson(reply, page, options);
     },
   );
@@ -132,7 +120,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
         name: cleanName(request.body.name),
         creator_user_id: request.principal.userId,
       });
-      return presentSharedCloudDrive(row as DriveRow);
+      return records.sharedCloudDrive.present(row as DriveRow);
     },
   );
 
@@ -153,7 +141,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       if (request.body.name !== undefined) changes.name = cleanName(request.body.name);
       const row = await sharedCloudDrives.update(db, request.principal.accountId, request.body.id, changes);
       if (!row) throw new NotFound('Shared cloud drive', request.body.id);
-      return presentSharedCloudDrive(row as DriveRow);
+      return records.sharedCloudDrive.present(row as DriveRow);
     },
   );
 
@@ -194,35 +182,4 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   );
 
   await effectiveAccessRoutes(app);
-}
-
-/**
- * Drives with their projects (those the caller may read) and their granted users and groups, in a fixed
- * number of queries whatever the page size: one per child kind, over the page's ids.
- */
-async function driveDetails(db: Db, principal: Principal, rows: DriveRow[]) {
-  const { accountId } = principal;
-  const ids = rows.map((r) => r.id);
-  const assigned = await assignments.assignmentsOf(db, accountId, { sharedCloudDriveIds: ids });
-  const projectIds = [...new Set(assigned.map((a) => a.project_id))];
-  const found = await projects.findMany(db, accountId, projectIds);
-  const readableProject = await readableAmong(db, principal, 'projects', projectIds);
-  const grantsData = await grantsDataOf(db, accountId, 'shared_cloud_drives', ids);
-  const projectById = new Map(found.filter((p) => readableProject(p.id)).map((p) => [p.id, p]));
-  const byDrive = new Map<
-    string,
-    { project: ReturnType<typeof presentProject>; projectSharedCloudDrive: ReturnType<typeof presentProjectSharedCloudDrive> }[]
-  >();
-  for (const a of assigned) {
-    const project = projectById.get(a.project_id);
-    if (!project) continue;
-    const entries = byDrive.get(a.shared_cloud_drive_id) ?? [];
-    entries.push({ project: presentProject(project), projectSharedCloudDrive: presentProjectSharedCloudDrive(a) });
-    byDrive.set(a.shared_cloud_drive_id, entries);
-  }
-  return rows.map((row) => ({
-    ...presentSharedCloudDrive(row),
-    projectsData: byDrive.get(row.id) ?? [],
-    ...grantsData(row.id),
-  }));
 }

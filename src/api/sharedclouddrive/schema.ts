@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DRIVE_NAME_MAX, DriveType, sharedCloudDrive, SyncType } from '../../records/index.js';
 import { BooleanQuery, CollectionOf, Uuid, pagingQuery } from '../../http/paging.js';
 
 /** Sort fields of a drive list: API name → column. */
@@ -18,43 +19,9 @@ export const SHARED_CLOUD_DRIVE_SORT = {
   Id: 'id',
 };
 
-export const DRIVE_NAME_MAX = 50;
-export const DriveType = { VirtualDrive: 1, LocalPath: 2 } as const;
-export const SyncType = { Stream: 1, Mirror: 2 } as const;
+export { DRIVE_NAME_MAX, DriveType, SyncType };
 
-const driveFields = {
-  cloudAccountId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
-    description: 'Cloud account holding the backing bucket; stored as given.',
-  }),
-  name: Type.String({
-    description: `Unique in the account among live drives, case-insensitively; 1 to ${DRIVE_NAME_MAX} characters.`,
-  }),
-  prefix: Type.String({ description: 'Optional folder prefix inside the bucket, e.g. "team/".' }),
-  prefixId: Type.String(),
-  storageId: Type.String(),
-  storageName: Type.String({ description: 'Backing bucket name.' }),
-  objectsPerFolder: Type.Integer({ description: 'Maximum objects listed per folder.' }),
-  allowDelete: Type.Boolean({ description: 'When true, local deletions propagate to the cloud.' }),
-  localCacheEncrypted: Type.Boolean({ description: 'Encrypt the local cache.' }),
-  cloudObjectsEncrypted: Type.Boolean({ description: 'Encrypt objects at rest in the cloud.' }),
-  driveType: Type.Integer({ enum: Object.values(DriveType), description: '1 VirtualDrive, 2 LocalPath.' }),
-  syncType: Type.Integer({ enum: Object.values(SyncType), description: '1 Stream, 2 Mirror.' }),
-  active: Type.Boolean(),
-};
-
-export const SharedCloudDrive = Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    accountId: Type.String({ format: 'uuid', description: "The caller's account; set by the server." }),
-    creatorUserId: Type.String({ format: 'uuid', description: 'The user who created the drive; set by the server.' }),
-    ...driveFields,
-    deleted: Type.Boolean({ description: 'Soft-delete flag.' }),
-    cloudAccount: Type.Null({ description: 'The embedded cloud account; cloud accounts are not managed by clickd.' }),
-    createDate: Type.String({ format: 'date-time' }),
-    updateDate: Type.String({ format: 'date-time' }),
-  },
-  { $id: 'SharedCloudDrive' },
-);
+export const SharedCloudDrive = sharedCloudDrive.schema;
 
 const DriveName = Type.String({ minLength: 1, maxLength: DRIVE_NAME_MAX });
 const ShortText = Type.String({ maxLength: 1024 });

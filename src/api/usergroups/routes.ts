@@ -3,21 +3,12 @@ import type { App } from '../../http/types.js';
 import { cleanName } from '../../domain/names.js';
 import { assignUsers, deleteUserGroup, importUsers } from '../../domain/userGroups.js';
 import { NotFound } from '../../errors.js';
-import { collection, Done, parseBoolean, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
-import type { Db } from '../../store/db.js';
-import { projects, sharedCloudDrives, subjectPermissions, userGroupMembers, userGroups, users } from '../../store/index.js';
+import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
+import { userGroupMembers, userGroups, users } from '../../store/index.js';
 import type { UserGroup as UserGroupRow } from '../../store/types.js';
 import type { UserUserGroup as MembershipRow } from '../../store/userGroupMembers.js';
-import { presentProject } from '../projects/present.js';
-import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
-import { groupBy, presentUser } from '../users/present.js';
-import {
-  presentUserGroup,
-  presentUserGroupProjectPermission,
-  presentUserGroupSharedCloudDrivePermission,
-  presentUserUserGroup,
-  userGroupShape,
-} from './present.js';
+import * as records from '../../records/index.js';
+import { userGroupDetails } from '../../domain/details.js';
 import {
   AssignedUserGroupsQuery,
   AssignedUsersQuery,
@@ -45,7 +36,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
     const options = parseListOptions(query, USER_GROUP_SORT, { sortfield: 'Name' });
     return {
       options,
-      query: { ...options, sortColumn: options.sort.column, name: query.name, deleted: parseBoolean(query.deleted, false) },
+      query: { ...options, name: query.name },
     };
   };
   const listGroups = (accountId: string, query: Static<typeof ListUserGroupsQuery>) => {
@@ -68,7 +59,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       const { options, query } = listQuery(request.query);
       return sendCollectionJson(
         reply,
-        await userGroups.listJson(db, request.principal.accountId, query, userGroupShape),
+        await userGroups.listJson(db, request.principal.accountId, query, records.userGroup.shape),
         options,
       );
     },
@@ -112,7 +103,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
         description,
         active: active ? 1 : 0,
       });
-      return presentUserGroup(row);
+      return records.userGroup.present(row);
     },
   );
 
@@ -136,7 +127,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       if (active !== undefined) changes.active = active ? 1 : 0;
       const row = await userGroups.update(db, request.principal.accountId, id, changes);
       if (!row) throw new NotFound('User group', id);
-      return presentUserGroup(row);
+      return records.userGroup.present(row);
     },
   );
 
@@ -197,7 +188,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
         db,
         accountId,
         { userGroupId },
-        { ...options, sortColumn: options.sort.column, filter: request.query.username },
+        { ...options, filter: request.query.username },
       );
       const members = await users.findUsers(
         db,
@@ -225,12 +216,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       const options = parseListOptions(request.query, MEMBERSHIP_SORT, { sortfield: 'UserGroup.Name' });
       const user = await users.findUser(db, accountId, userId);
       if (!user) throw new NotFound('User', userId);
-      const page = await userGroupMembers.listMemberships(
-        db,
-        accountId,
-        { userId },
-        { ...options, sortColumn: options.sort.column, filter: request.query.name },
-      );
+      const page = await userGroupMembers.listMemberships(db, accountId, { userId }, { ...options, filter: request.query.name });
       const groups = await userGroups.findMany(
         db,
         accountId,
@@ -299,72 +285,23 @@ export async function userGroupRoutes(app: App): Promise<void> {
 }
 
 /** The UserUserGroupDTO items of a page of memberships. */
-function joinMemberships(rows: MembershipRow[], userRows: Parameters<typeof presentUser>[0][], groupRows: UserGroupRow[]) {
+function joinMemberships(
+  rows: MembershipRow[],
+  userRows: Parameters<typeof records.user.present>[0][],
+  groupRows: UserGroupRow[],
+) {
   const userById = new Map(userRows.map((u) => [u.id, u]));
   const groupById = new Map(groupRows.map((g) => [g.id, g]));
   return rows.flatMap((row) => {
     const user = userById.get(row.user_id);
     const group = groupById.get(row.user_group_id);
     if (!user || !group) return [];
-    return [{ user: presentUser(user), userGroup: presentUserGroup(group), userUserGroup: presentUserUserGroup(row) }];
+    return [
+      {
+        user: records.user.present(user),
+        userGroup: records.userGroup.present(group),
+        userUserGroup: records.userUserGroup.present(row),
+      },
+    ];
   });
-}
-
-/** Groups with their members and grants, in a fixed number of queries whatever the page size. */
-async function userGroupDetails(db: Db, accountId: string, rows: UserGroupRow[]) {
-  const ids = rows.map((r) => r.id);
-  const memberships = await userGroupMembers.membershipsOf(db, accountId, { userGroupIds: ids });
-  const projectGrants = await subjectPermissions.projectPermissionsOfGroups(db, accountId, ids);
-  const driveGrants = await subjectPermissions.drivePermissionsOfGroups(db, accountId, ids);
-  const userById = new Map(
-    (
-      await users.findUsers(
-        db,
-        accountId,
-        memberships.map((m) => m.user_id),
-      )
-    ).map((u) => [u.id, u]),
-  );
-  const projectById = new Map(
-    (await projects.findMany(db, accountId, [...new Set(projectGrants.map((p) => p.project_id))])).map((p) => [p.id, p]),
-  );
-  const driveById = new Map(
-    (await sharedCloudDrives.findMany(db, accountId, [...new Set(driveGrants.map((d) => d.shared_cloud_drive_id))])).map((d) => [
-      d.id,
-      d,
-    ]),
-  );
-
-  const usersData = groupBy(
-    memberships,
-    (m) => m.user_group_id,
-    (m) => {
-      const user = userById.get(m.user_id);
-      return user && { user: presentUser(user), userUserGroup: presentUserUserGroup(m) };
-    },
-  );
-  const projectsData = groupBy(
-    projectGrants,
-    (p) => p.user_group_id,
-    (p) => {
-      const project = projectById.get(p.project_id);
-      return project && { project: presentProject(project), permission: presentUserGroupProjectPermission(p) };
-    },
-  );
-  const drivesData = groupBy(
-    driveGrants,
-    (d) => d.user_group_id,
-    (d) => {
-      const drive = driveById.get(d.shared_cloud_drive_id);
-      return (
-        drive && { sharedCloudDrive: presentSharedCloudDrive(drive), permission: presentUserGroupSharedCloudDrivePermission(d) }
-      );
-    },
-  );
-  return rows.map((row) => ({
-    ...presentUserGroup(row),
-    projectsData: projectsData.get(row.id) ?? [],
-    usersData: usersData.get(row.id) ?? [],
-    drivesData: drivesData.get(row.id) ?? [],
-  }));
 }

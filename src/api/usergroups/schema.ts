@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import * as records from '../../records/index.js';
 import { BooleanQuery, CollectionOf, TokenQuery, Uuid, pagingQuery } from '../../http/paging.js';
 import {
   Project,
@@ -37,20 +38,12 @@ export const USER_GROUP_NAME_MAX = 100;
 export const DESCRIPTION_MAX = 1000;
 export const BULK_MAX = 1000;
 
-const permissionFields = {
-  id: Type.String({ format: 'uuid' }),
-  userGroupId: Type.String({ format: 'uuid' }),
-  permissionType: Type.Integer({ description: 'ResourcePermissionType: 1 Read, 2 ReadWrite.' }),
-  createDate: Type.String({ format: 'date-time' }),
-  updateDate: Type.String({ format: 'date-time' }),
-};
-
 export const UserGroupWithDetails = Type.Object({
   ...UserGroup.properties,
   projectsData: Type.Array(
     Type.Object({
       project: Project,
-      permission: Type.Object({ ...permissionFields, projectId: Type.String({ format: 'uuid' }) }),
+      permission: records.userGroupProjectPermission.schema,
     }),
     { description: 'Projects granted to the group.' },
   ),
@@ -58,7 +51,7 @@ export const UserGroupWithDetails = Type.Object({
   drivesData: Type.Array(
     Type.Object({
       sharedCloudDrive: SharedCloudDrive,
-      permission: Type.Object({ ...permissionFields, sharedCloudDriveId: Type.String({ format: 'uuid' }) }),
+      permission: records.userGroupSharedCloudDrivePermission.schema,
     }),
     { description: 'Shared cloud drives granted to the group.' },
   ),

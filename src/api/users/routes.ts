@@ -1,14 +1,10 @@
 import { Type, type Static } from 'typebox';
 import type { App } from '../../http/types.js';
 import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resendInvitation } from '../../domain/users.js';
-import { collection, Done, parseBoolean, parseListOptions, TokenQuery } from '../../http/paging.js';
-import type { Db } from '../../store/db.js';
-import { projects, sharedCloudDrives, subjectPermissions, userGroupMembers, userGroups, users } from '../../store/index.js';
-import type { User as UserRow } from '../../store/types.js';
-import { presentProject } from '../projects/present.js';
-import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
-import { presentUserGroup, presentUserUserGroup } from '../usergroups/present.js';
-import { groupBy, presentUser, presentUserProjectPermission, presentUserSharedCloudDrivePermission } from './present.js';
+import { collection, Done, parseListOptions, TokenQuery } from '../../http/paging.js';
+import { users } from '../../store/index.js';
+import * as records from '../../records/index.js';
+import { userDetails } from '../../domain/details.js';
 import {
   EditUserBody,
   IdQuery,
@@ -38,11 +34,9 @@ export async function userRoutes(app: App): Promise<void> {
       options,
       page: users.listUsers(db, accountId, {
         ...options,
-        sortColumn: options.sort.column,
         status: status === 0 ? 7 : status,
         userType,
         username: query.username,
-        deleted: parseBoolean(query.deleted, false),
       }),
     };
   };
@@ -61,7 +55,7 @@ export async function userRoutes(app: App): Promise<void> {
     async (request) => {
       const { options, page } = listUsers(request.principal.accountId, request.query);
       const { rows, total } = await page;
-      return collection(rows.map(presentUser), total, options);
+      return collection(rows.map(records.user.present), total, options);
     },
   );
 
@@ -101,7 +95,7 @@ export async function userRoutes(app: App): Promise<void> {
     async (request) => {
       const { firstname = '', lastname = '', username, email, userType } = request.body;
       const user = await inviteUser(ctx, request.principal.accountId, { firstname, lastname, username, email, userType });
-      return presentUser(user);
+      return records.user.present(user);
     },
   );
 
@@ -120,7 +114,7 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      return presentUser(await editUser(db, request.principal, request.body));
+      return records.user.present(await editUser(db, request.principal, request.body));
     },
   );
 
@@ -206,66 +200,4 @@ export async function userRoutes(app: App): Promise<void> {
       return reply.code(200).send();
     },
   );
-}
-
-/** Users with their groups and direct grants, in a fixed number of queries whatever the page size. */
-async function userDetails(db: Db, accountId: string, rows: UserRow[]) {
-  const ids = rows.map((r) => r.id);
-  const memberships = await userGroupMembers.membershipsOf(db, accountId, { userIds: ids });
-  const projectGrants = await subjectPermissions.projectPermissionsOfUsers(db, accountId, ids);
-  const driveGrants = await subjectPermissions.drivePermissionsOfUsers(db, accountId, ids);
-  const groupById = new Map(
-    (await userGroups.findMany(db, accountId, [...new Set(memberships.map((m) => m.user_group_id))])).map((g) => [g.id, g]),
-  );
-  const projectById = new Map(
-    (await projects.findMany(db, accountId, [...new Set(projectGrants.map((p) => p.project_id))])).map((p) => [p.id, p]),
-  );
-  const driveById = new Map(
-    (await sharedCloudDrives.findMany(db, accountId, [...new Set(driveGrants.map((d) => d.shared_cloud_drive_id))])).map((d) => [
-      d.id,
-      d,
-    ]),
-  );
-
-  const presented = new Map(rows.map((r) => [r.id, presentUser(r)]));
-  const groupsOf = groupBy(
-    memberships,
-    (m) => m.user_id,
-    (m) => {
-      const group = groupById.get(m.user_group_id);
-      return (
-        group && { user: presented.get(m.user_id)!, userGroup: presentUserGroup(group), userUserGroup: presentUserUserGroup(m) }
-      );
-    },
-  );
-  const projectsOf = groupBy(
-    projectGrants,
-    (p) => p.user_id,
-    (p) => {
-      const project = projectById.get(p.project_id);
-      return project && { project: presentProject(project), permission: presentUserProjectPermission(p) };
-    },
-  );
-  const drivesOf = groupBy(
-    driveGrants,
-    (d) => d.user_id,
-    (d) => {
-      const drive = driveById.get(d.shared_cloud_drive_id);
-      return drive && { sharedCloudDrive: presentSharedCloudDrive(drive), permission: presentUserSharedCloudDrivePermission(d) };
-    },
-  );
-  return rows.map((row) => {
-    const userGroupsOfRow = groupsOf.get(row.id) ?? [];
-    const projectsOfRow = projectsOf.get(row.id) ?? [];
-    const drivesOfRow = drivesOf.get(row.id) ?? [];
-    return {
-      ...presented.get(row.id)!,
-      userGroups: userGroupsOfRow,
-      projects: projectsOfRow,
-      sharedCloudDrives: drivesOfRow,
-      groups: userGroupsOfRow,
-      projectsData: projectsOfRow,
-      drivesData: drivesOfRow,
-    };
-  });
 }

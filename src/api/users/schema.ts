@@ -1,12 +1,11 @@
 import { Type } from 'typebox';
 import { BooleanQuery, CollectionOf, TokenQuery, Uuid, pagingQuery } from '../../http/paging.js';
-import { Project as ProjectWithId } from '../projects/schema.js';
-import { SharedCloudDrive as SharedCloudDriveWithId } from '../sharedclouddrive/schema.js';
+import * as records from '../../records/index.js';
 
-// The same shapes without their $id: a schema may name an $id only once, and the details views hold
+// Inline copies without their $id: a schema may name an $id only once, and the details views hold
 // each of them twice (under the Click and the Web keys).
-export const Project = Type.Object(ProjectWithId.properties);
-export const SharedCloudDrive = Type.Object(SharedCloudDriveWithId.properties);
+export const Project = records.project.inline;
+export const SharedCloudDrive = records.sharedCloudDrive.inline;
 
 /** Sort fields of a user list: API name → column of `users`. */
 export const USER_SORT = {
@@ -23,66 +22,13 @@ export const USER_SORT = {
 
 export const USER_FIELD_MAX = 50;
 
-const userTypeDescription =
-  'UserType flags: 1 ProviderAdmin, 2 ResellerAdmin, 4 AccountAdmin, 8 AccountUser, 16 DesktopAdmin, 32 DesktopCreativeUser, 64 DesktopStandardUser.';
+const userTypeDescription = records.USER_TYPE_DESCRIPTION;
 
-export const User = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  accountId: Type.String({ format: 'uuid' }),
-  firstname: Type.String(),
-  lastname: Type.String(),
-  username: Type.String({ description: 'The email the user signs in with; unique across all accounts.' }),
-  email: Type.String(),
-  userType: Type.Integer({ description: userTypeDescription }),
-  status: Type.Integer({ description: 'UserStatus: 1 Active, 2 Inactive, 4 Pending (invited, not yet signed up).' }),
-  owner: Type.Boolean({ description: 'The account owner.' }),
-  mfa: Type.Boolean({ description: 'TOTP verification is on.' }),
-  authProvider: Type.Integer({ description: '0 AWSCognito (password), 1 Google, 2 EntraID, 4 Okta, 8 SAML, 16 External.' }),
-  signupDate: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
-    description: 'When the user signed up or accepted the invitation.',
-  }),
-  migration: Type.Boolean(),
-  deleted: Type.Boolean({ description: 'Soft-delete flag.' }),
-  createDate: Type.String({ format: 'date-time' }),
-  updateDate: Type.String({ format: 'date-time' }),
-});
-
-/** The UserGroup record; declared here so that the users and usergroups schemas import in one direction. */
-export const UserGroup = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  accountId: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  description: Type.String(),
-  active: Type.Boolean(),
-  deleted: Type.Boolean(),
-  createDate: Type.String({ format: 'date-time' }),
-  updateDate: Type.String({ format: 'date-time' }),
-});
-
-export const UserUserGroup = Type.Object({
-  id: Type.String({ format: 'uuid', description: 'Id of the membership record (what unassign_user takes).' }),
-  userId: Type.String({ format: 'uuid' }),
-  userGroupId: Type.String({ format: 'uuid' }),
-  createDate: Type.String({ format: 'date-time' }),
-});
-
-const permissionFields = {
-  id: Type.String({ format: 'uuid' }),
-  permissionType: Type.Integer({ description: 'ResourcePermissionType: 1 Read, 2 ReadWrite.' }),
-  createDate: Type.String({ format: 'date-time' }),
-  updateDate: Type.String({ format: 'date-time' }),
-};
-
-export const UserProjectPermission = Type.Object({
-  ...permissionFields,
-  userId: Type.String({ format: 'uuid' }),
-  projectId: Type.String({ format: 'uuid' }),
-});
-export const UserSharedCloudDrivePermission = Type.Object({
-  ...permissionFields,
-  userId: Type.String({ format: 'uuid' }),
-  sharedCloudDriveId: Type.String({ format: 'uuid' }),
-});
+export const User = records.user.schema;
+export const UserGroup = records.userGroup.schema;
+export const UserUserGroup = records.userUserGroup.schema;
+export const UserProjectPermission = records.userProjectPermission.schema;
+export const UserSharedCloudDrivePermission = records.userSharedCloudDrivePermission.schema;
 
 const GroupEntry = Type.Object({ user: User, userGroup: UserGroup, userUserGroup: UserUserGroup });
 const ProjectEntry = Type.Object({ project: Project, permission: UserProjectPermission });

@@ -3,12 +3,11 @@ import { requireGrantListReader, type GrantListSubject } from '../../domain/acce
 import { changePermissions, grantPermissions, revokePermission } from '../../domain/permissions.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { collection, Done, parseListOptions } from '../../http/paging.js';
-import { grants } from '../../store/index.js';
-import type { Grant, RecordTable } from '../../store/grants.js';
+import { permissions } from '../../store/index.js';
+import type { Grant, RecordTable } from '../../store/permissions.js';
 import type { Project, SharedCloudDrive, User, UserGroup } from '../../store/types.js';
-import { presentProject } from '../projects/present.js';
-import { presentSharedCloudDrive } from '../sharedclouddrive/present.js';
-import { presentPermission, presentUser, presentUserGroup } from './present.js';
+import * as records from '../../records/index.js';
+import { presentGrant } from '../../records/index.js';
 import {
   changeBody,
   grantBody,
@@ -35,13 +34,13 @@ const labels: Record<RecordTable, string> = {
 function presentRecord(table: RecordTable, row: unknown) {
   switch (table) {
     case 'users':
-      return presentUser(row as User);
+      return records.user.present(row as User);
     case 'user_groups':
-      return presentUserGroup(row as UserGroup);
+      return records.userGroup.present(row as UserGroup);
     case 'projects':
-      return presentProject(row as Project);
+      return records.project.present(row as Project);
     case 'shared_cloud_drives':
-      return presentSharedCloudDrive(row as SharedCloudDrive);
+      return records.sharedCloudDrive.present(row as SharedCloudDrive);
   }
 }
 
@@ -135,7 +134,7 @@ function registerWrites(app: App, definition: KindDefinition): void {
 
 function registerList(app: App, list: ListDefinition, definition: KindDefinition): void {
   const { db } = app.ctx;
-  const info = grants.grantKinds[list.kind];
+  const info = permissions.grantKinds[list.kind];
   const sortFields = sortFieldsOf(definition, info.table);
   const [parentTable, otherTable] =
     list.side === 'subject' ? [info.subjectTable, info.targetTable] : [info.targetTable, info.subjectTable];
@@ -155,16 +154,16 @@ function registerList(app: App, list: ListDefinition, definition: KindDefinition
       const { principal } = request;
       await requireGrantListReader(db, principal, aboutOf(list, parentId));
 
-      const [parent] = await grants.liveRecords(db, principal.accountId, parentTable, [parentId]);
+      const [parent] = await permissions.liveRecords(db, principal.accountId, parentTable, [parentId]);
       if (!parent) throw new NotFound(labels[parentTable], parentId);
-      const page = await grants.listGrants(
+      const page = await permissions.listGrants(
         db,
         principal.accountId,
         list.kind,
         { side: list.side, id: parentId },
-        { ...options, sortColumn: options.sort.column, filter: query[list.filter] },
+        { ...options, filter: query[list.filter] },
       );
-      const others = await grants.liveRecords(
+      const others = await permissions.liveRecords(
         db,
         principal.accountId,
         otherTable,
@@ -180,7 +179,7 @@ function registerList(app: App, list: ListDefinition, definition: KindDefinition
           {
             [definition.subjectKey]: presentRecord(info.subjectTable, subject),
             ...Object.fromEntries(definition.targetKeys.map((key) => [key, presentedTarget])),
-            permission: presentPermission(list.kind, grant),
+            permission: presentGrant(list.kind, grant),
           },
         ];
       });

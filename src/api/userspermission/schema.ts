@@ -1,6 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import { CollectionOf, TokenQuery, Uuid, pagingQuery } from '../../http/paging.js';
-import type { GrantKind } from '../../store/grants.js';
+import type { GrantKind } from '../../store/permissions.js';
 import { Project, PROJECT_SORT } from '../projects/schema.js';
 import { SharedCloudDrive, SHARED_CLOUD_DRIVE_SORT } from '../sharedclouddrive/schema.js';
 import {

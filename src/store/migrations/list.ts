@@ -1,5 +1,5 @@
 /**
- * The one migration history of both backends, in order: each name has a SQLite migration in this folder
+ * The one migration history of both backends, in order: each name has a SQLite migration in store/sqlite/migrations/
  * and a PostgreSQL twin in store/postgres/migrations/. Append only: a released migration never changes.
  * (test/pg/migrations.test.ts checks that both databases record exactly these names.)
  */

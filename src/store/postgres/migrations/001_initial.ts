@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// The PostgreSQL twin of store/migrations/001_initial.ts: the same tables, columns and meanings, so that one
+// The PostgreSQL twin of store/sqlite/migrations/001_initial.ts: the same tables, columns and meanings, so that one
 // set of repositories reads both. Where PostgreSQL differs on purpose:
 // - Ids stay text (not uuid): the API accepts any uuid spelling its schema's format allows (upper case,
 //   `urn:uuid:`), and on SQLite such an id simply names no row; a uuid column would instead match it, or

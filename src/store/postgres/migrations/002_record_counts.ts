@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 /** The tables whose live and deleted rows are counted per account in record_counts. */
 const COUNTED = ['projects', 'user_groups', 'shared_cloud_drives'] as const;
 
-// The PostgreSQL twin of store/migrations/002_record_counts.ts: record_counts holds each account's live and
+// The PostgreSQL twin of store/sqlite/migrations/002_record_counts.ts: record_counts holds each account's live and
 // deleted counts of projects, groups and drives, kept by triggers in the same transaction as every insert,
 // soft delete, restore or hard delete, so an unfiltered list reads its `total` from one row. Concurrent
 // writers of one account queue on that row's lock (the upsert and the update each lock it), so the counts

@@ -1,5 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
-import { jsonObjectSql, type Shape } from './shape.js';
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import type { Shape } from '../shape.js';
+import { jsonObjectSql } from './sql.js';
 
 /** The shapes the details of a project are made of, as the API presents them. */
 export interface ProjectDetailsShapes {
@@ -20,9 +21,13 @@ const jsonList = (query: RawBuilder<string>) => sql<string>`coalesce((${query}),
  * drivesData, as one JSON object built by SQLite: the same records, order and rules as the details
  * built in JavaScript (grants whose user or group and project are live, ordered by username or group
  * name; live drives in the order they were assigned), without an object per record in JavaScript.
- * For an admin, who may see every drive of the account.
+ * The one builder for admins and members: `drivesWhere`, given the drive id column, limits drivesData to
+ * the drives the caller reaches (a member); without it every live drive is listed (an admin).
  */
-export function projectDetailsObjectSql(shapes: ProjectDetailsShapes): RawBuilder<string> {
+export function projectDetailsObjectSql(
+  shapes: ProjectDetailsShapes,
+  drivesWhere?: (idColumn: string) => Expression<SqlBool>,
+): RawBuilder<string> {
   /** The JSON array of {first: row of a, second: row of b} over `from`, in `order`. */
   const nested = (
     first: [string, RawBuilder<string>],
@@ -52,7 +57,8 @@ export function projectDetailsObjectSql(shapes: ProjectDetailsShapes): RawBuilde
     ['projectSharedCloudDrive', jsonObjectSql(shapes.assignment, 'a')],
     'a.create_date, a.id',
     sql`project_shared_cloud_drives as a join shared_cloud_drives as d on d.id = a.shared_cloud_drive_id
-        where a.project_id = projects.id and a.account_id = projects.account_id and d.deleted = 0`,
+        where a.project_id = projects.id and a.account_id = projects.account_id and d.deleted = 0
+        ${drivesWhere ? sql`and ${drivesWhere('d.id')}` : sql``}`,
   );
   return jsonObjectSql(shapes.project, 'projects', { usersData, groupsData, drivesData });
 }

@@ -1,0 +1,86 @@
+import { sql, SqliteAdapter, type Kysely, type RawBuilder } from 'kysely';
+import type { Db } from '../db.js';
+import type { Shape } from '../shape.js';
+
+// The SQLite-specific SQL the store uses (JSON written as text, json_each, the planner hint, error
+// codes), in one file: a PostgreSQL twin gives the same functions.
+
+/**
+ * The values of a list, as a subquery for `in`: `where('id', 'in', jsonValues(ids))`. One parameter (the
+ * list as JSON, read by SQLite's json_each) instead of one per value, so that the statement is prepared
+ * once whatever the list's length, and no chunking is needed for SQLite's limit on parameters.
+ */
+export function jsonValues(values: readonly string[]): RawBuilder<string> {
+  return sql<string>`(select value from json_each(${JSON.stringify(values)}))`;
+}
+
+/**
+ * A column that SQLite's planner must not pick an index for (`+column`), for lookups by primary key
+ * that also check the account: otherwise, lacking statistics, it walks the account's whole list index.
+ * PostgreSQL plans from real statistics and gets the plain column.
+ */
+export function notIndexed(db: Kysely<any>, column: string): RawBuilder<unknown> {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? sql`+${sql.ref(column)}` : sql`${sql.ref(column)}`;
+}
+
+/** True for a unique-constraint violation in SQLite or PostgreSQL. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+/**
+ * The JSON array of the text values `item` over the rows of the enclosing select, in `order` (SQL text
+ * such as ` order by s asc`, or empty for the rows' order): `[]` when there are none.
+ */
+export function jsonArrayOf(item: RawBuilder<unknown>, order: RawBuilder<unknown> = sql``): RawBuilder<string> {
+  return sql<string>`'[' || coalesce(group_concat(${item}, ','${order}), '') || ']'`;
+}
+
+/**
+ * The SQL expression building a row of `table` as the shape's JSON object, by concatenating text: each
+ * column value through json_quote (the escaping json_object uses), booleans and nulls as literals.
+ * `extra` adds fields whose values are SQL expressions of JSON text, taken as is (nested lists, for the
+ * details views). Not json_object: given another JSON value, it parses that value again to embed it, so
+ * nesting three levels deep (a details page) parses every byte several times; concatenation parses
+ * nothing, and costs the same as json_object for a flat list.
+ */
+export function jsonObjectSql<R>(
+  shape: Shape<R>,
+  table: string,
+  extra: Record<string, RawBuilder<string>> = {},
+): RawBuilder<string> {
+  const parts: RawBuilder<unknown>[] = [];
+  let separator = '{';
+  const key = (name: string) => {
+    const text = `${separator}${JSON.stringify(name)}:`;
+    separator = ',';
+    return sql.lit(text);
+  };
+  for (const [name, field] of Object.entries(shape as Shape<Record<string, unknown>>)) {
+    const value =
+      typeof field === 'string'
+        ? sql`json_quote(${sql.ref(`${table}.${field}`)})`
+        : 'boolean' in field
+          ? sql`iif(${sql.ref(`${table}.${field.boolean}`)}, 'true', 'false')`
+          : sql.lit('null');
+    parts.push(key(name), value);
+  }
+  for (const [name, value] of Object.entries(extra)) parts.push(key(name), value);
+  parts.push(sql.lit(separator === '{' ? '{}' : '}'));
+  // concat() writes its arguments into one string; a chain of || would copy the growing prefix each time.
+  return sql<string>`concat(${sql.join(parts)})`;
+}
+
+/**
+ * Inserts project-drive assignments given as a JSON array of [id, projectId, sharedCloudDriveId] rows,
+ * skipping pairs that exist: one statement whatever the count, read by json_each.
+ */
+export async function insertAssignmentRows(db: Db, accountId: string, rowsJson: string, at: string): Promise<void> {
+  // `where true`: SQLite needs it to tell the upsert's `on conflict` from a join constraint after a select.
+  await sql`
+    insert into project_shared_cloud_drives (id, account_id, project_id, shared_cloud_drive_id, create_date)
+    select value ->> 0, ${accountId}, value ->> 1, value ->> 2, ${at} from json_each(${rowsJson}) where true
+    on conflict (project_id, shared_cloud_drive_id) do nothing
+  `.execute(db);
+}
