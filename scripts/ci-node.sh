@@ -44,7 +44,20 @@ if [ -e "$root/../shared" ]; then ln -s "$(cd "$root/../shared" && pwd -P)" "$wo
 cd "$work/clickd"
 echo "ci-node: Node.js $version: npm ci and npm test in $work/clickd"
 start=$SECONDS
-npm ci --no-audit --no-fund
+# better-sqlite3's native module, compiled once per version of it and Node.js ABI and kept in the cache
+# folder (compiling SQLite is most of `npm ci`'s time); the scripts are skipped only when it is there.
+sqlite_version=$(node -p "require('./package-lock.json').packages['node_modules/better-sqlite3'].version")
+sqlite_built=$cache/better-sqlite3-$sqlite_version-abi$(node -p process.versions.modules).node
+if [ -f "$sqlite_built" ]; then
+  npm ci --no-audit --no-fund --ignore-scripts
+  mkdir -p node_modules/better-sqlite3/build/Release
+  cp "$sqlite_built" node_modules/better-sqlite3/build/Release/better_sqlite3.node
+  npm run build # what `npm ci` runs (prepare)
+else
+  npm ci --no-audit --no-fund
+  cp node_modules/better-sqlite3/build/Release/better_sqlite3.node "$sqlite_built.tmp"
+  mv "$sqlite_built.tmp" "$sqlite_built"
+fi
 if [ -n "$bench" ]; then
   CLICKD_BENCH_COMMIT=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown) npm run bench -- "$@"
   cp "bench/results-node$major.json" "$root/bench/"
