@@ -1,5 +1,8 @@
-// Turns bench/results.json into bench/RESULTS.md: the figures, and each budget ratio with PASS or MISS.
+// Turns bench/results.json (Node.js 20, the machine's) and bench/results-node<major>.json (a run on another
+// Node.js) into bench/RESULTS.md: the figures, and each budget ratio with PASS or MISS, for each version.
+// `node bench/report.js` writes it again from those files.
 import fs from 'node:fs';
+import path from 'node:path';
 
 const rps = (results, name) => results.scenarios[name]?.requestsPerSecond;
 const fmt = (n, digits = 2) => (n === undefined || n === null || Number.isNaN(n) ? 'n/a' : Number(n).toFixed(digits));
@@ -154,13 +157,13 @@ export function budget(results) {
   return items;
 }
 
-export function writeReport(results, file) {
+/** One run's section: its settings, budget, figures, ratios and checks; `h` is its headings' level. */
+function renderRun(results, h) {
   const m = results.machine;
   const lines = [];
-  lines.push('# clickd benchmark results', '');
   lines.push(
     `Written by \`npm run bench${results.mode === 'quick' ? ' -- --quick' : ''}\` (${results.mode} run) on ${results.date}, ` +
-      `commit ${results.commit}, in ${results.durationSeconds} s. Raw figures: \`bench/results.json\`.`,
+      `commit ${results.commit}, in ${results.durationSeconds} s. Raw figures: \`bench/${resultsFileName(m.node)}\`.`,
     '',
   );
   lines.push(
@@ -175,7 +178,7 @@ export function writeReport(results, file) {
     '',
   );
 
-  lines.push('## Budget', '', '| Budget item | Measured | Target | Result |', '|---|---|---|---|');
+  lines.push(`${h} Budget`, '', '| Budget item | Measured | Target | Result |', '|---|---|---|---|');
   for (const item of budget(results)) {
     const unit = item.unit ?? (item.target >= 1 && !item.unit ? '×' : '');
     const value = item.unit
@@ -188,7 +191,7 @@ export function writeReport(results, file) {
   lines.push('');
   const misses = budget(results).filter((i) => i.pass === false);
   if (misses.length > 0) {
-    lines.push('### Where a target is missed', '');
+    lines.push(`${h}# Where a target is missed`, '');
     for (const item of misses) {
       const by = item.lowerIsBetter ? item.value / item.target : item.target / item.value;
       lines.push(
@@ -199,7 +202,7 @@ export function writeReport(results, file) {
   }
 
   lines.push(
-    '## Figures',
+    `${h} Figures`,
     '',
     'RSS under load: the largest VmRSS sampled during the scenario; VmHWM: the peak since the process started (includes start-up).',
     '',
@@ -229,7 +232,7 @@ export function writeReport(results, file) {
 
   const ratios = Object.entries(results.ratios ?? {});
   if (ratios.length > 0) {
-    lines.push('## Ratios measured with their two loads alternated', '');
+    lines.push(`${h} Ratios measured with their two loads alternated`, '');
     lines.push('Three rounds of the first load then the second, back to back; the budget takes the median ratio.', '');
     for (const [key, r] of ratios) {
       const rounds = r.rounds.map((x) => `${x.a}/${x.b} = ${x.ratio.toFixed(2)}`).join('; ');
@@ -238,9 +241,62 @@ export function writeReport(results, file) {
     lines.push('');
   }
 
-  lines.push('## Checks', '');
+  lines.push(`${h} Checks`, '');
   for (const [name, value] of Object.entries(results.checks)) lines.push(`- ${name}: \`${JSON.stringify(value)}\``);
   lines.push('');
+  return lines;
+}
+
+/** The Node.js whose run is the report's main one (the machine's); other versions' runs follow it. */
+export const MAIN_NODE_MAJOR = 20;
+const major = (version) => Number(version.replace(/^v/, '').split('.')[0]);
+
+/** Where a run on Node.js `version` keeps its raw figures, in bench/: one file per major version. */
+export function resultsFileName(version = process.version) {
+  return major(version) === MAIN_NODE_MAJOR ? 'results.json' : `results-node${major(version)}.json`;
+}
+
+/** Every run recorded in `dir` (results.json, results-node<major>.json): the main Node.js first. */
+export function readRuns(dir) {
+  return fs
+    .readdirSync(dir)
+    .filter((name) => /^results(-node\d+)?\.json$/.test(name))
+    .map((name) => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')))
+    .sort((a, b) => {
+      const [x, y] = [major(a.machine.node), major(b.machine.node)];
+      return (y === MAIN_NODE_MAJOR) - (x === MAIN_NODE_MAJOR) || x - y;
+    });
+}
+
+/** Writes RESULTS.md: the main run, then each other Node.js version's run, with their budgets side by side. */
+export function writeReport(runs, file) {
+  const [main, ...others] = runs;
+  const lines = ['# clickd benchmark results', ''];
+  if (others.length > 0) {
+    const versions = runs.map((r) => `Node.js ${r.machine.node}`);
+    lines.push(
+      `Runs on ${versions.join(' and ')}: the first in full below, then the others (each written by \`npm run bench\` ` +
+        'run with that Node.js first on PATH).',
+      '',
+      '## Budget on each Node.js',
+      '',
+      `| Budget item | Target | ${versions.join(' | ')} |`,
+      `|---|---|${runs.map(() => '---|').join('')}`,
+    );
+    const budgets = runs.map((r) => budget(r));
+    budgets[0].forEach((item, i) => {
+      const target = `${item.lowerIsBetter ? '<' : '≥'} ${item.target}${item.unit ?? (item.target >= 1 ? '×' : '')}`;
+      const cells = budgets.map((b) => {
+        const it = b.find((x) => x.name === item.name) ?? b[i];
+        const verdict = it.pass === undefined ? 'n/a' : it.pass ? 'PASS' : it.informational ? 'below' : 'MISS';
+        return `${fmt(it.value, it.unit === '/s' ? 0 : it.unit ? 1 : 2)}${it.unit ?? (it.target >= 1 ? '×' : '')} ${verdict}`;
+      });
+      lines.push(`| ${item.name} | ${target} | ${cells.join(' | ')} |`);
+    });
+    lines.push('');
+  }
+  lines.push(...renderRun(main, '##'));
+  for (const run of others) lines.push(`## Node.js ${run.machine.node}`, '', ...renderRun(run, '###'));
   const notes = fs.existsSync(new URL('./NOTES.md', import.meta.url))
     ? fs.readFileSync(new URL('./NOTES.md', import.meta.url), 'utf8')
     : '';
@@ -249,6 +305,6 @@ export function writeReport(results, file) {
 }
 
 if (process.argv[1] && process.argv[1].endsWith('report.js')) {
-  const results = JSON.parse(fs.readFileSync(new URL('./results.json', import.meta.url), 'utf8'));
-  writeReport(results, new URL('./RESULTS.md', import.meta.url).pathname);
+  const dir = path.dirname(new URL(import.meta.url).pathname);
+  writeReport(readRuns(dir), path.join(dir, 'RESULTS.md'));
 }

@@ -1,7 +1,8 @@
 // The benchmark suite (`npm run bench`, `npm run bench -- --quick`). It starts the real agent (bin/clickd.js
 // serve) as a separate process on a freshly seeded data directory, loads it over HTTP with autocannon from
 // this process, measures a bare Fastify ceiling and json-server on the same responses, and writes
-// bench/results.json and bench/RESULTS.md. Options: --quick (smaller, shorter: under two minutes),
+// bench/results.json (bench/results-node<major>.json when not run on Node.js 20) and bench/RESULTS.md. The
+// agent and the ceiling run on the Node.js that runs this script: `PATH=<node 24>/bin:$PATH npm run bench`. Options: --quick (smaller, shorter: under two minutes),
 // --no-build (use dist/ as it is), --keep (keep the data directories).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort, load, median, readStatusMb, request, root, sleep, startProcess } from './lib.js';
 import { CHILDREN, countProjects, exportJsonServerDb, OWNER, seed } from './seed.js';
-import { writeReport } from './report.js';
+import { readRuns, resultsFileName, writeReport } from './report.js';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -41,6 +42,8 @@ const results = {
 };
 
 function gitCommit() {
+  // scripts/ci-node.sh runs the bench in a copy of the checkout, without its git folder.
+  if (process.env.CLICKD_BENCH_COMMIT) return process.env.CLICKD_BENCH_COMMIT;
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
       cwd: root,
@@ -416,18 +419,16 @@ async function main() {
   results.rssUnderLoadMb = rssUnderLoad;
   results.durationSeconds = Math.round((performance.now() - started) / 1000);
 
-  fs.writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
-  writeReport(results, path.join(root, 'bench/RESULTS.md'));
+  // One file per Node.js major version (the agent ran on this process's Node.js: process.execPath).
+  const resultsFile = `bench/${resultsFileName()}`;
+  fs.writeFileSync(path.join(root, resultsFile), JSON.stringify(results, null, 2) + '\n');
+  writeReport(readRuns(path.join(root, 'bench')), path.join(root, 'bench/RESULTS.md'));
   // Formatted as the repository's `npm run check` expects.
-  execFileSync(
-    process.execPath,
-    ['node_modules/prettier/bin/prettier.cjs', '--write', 'bench/results.json', 'bench/RESULTS.md'],
-    {
-      cwd: root,
-      stdio: 'ignore',
-    },
-  );
-  log(`done in ${results.durationSeconds} s: bench/RESULTS.md and bench/results.json written`);
+  execFileSync(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--write', resultsFile, 'bench/RESULTS.md'], {
+    cwd: root,
+    stdio: 'ignore',
+  });
+  log(`done in ${results.durationSeconds} s: bench/RESULTS.md and ${resultsFile} written`);
   if (!args.has('--keep')) fs.rmSync(benchDir, { recursive: true, force: true });
 }
 

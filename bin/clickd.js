@@ -2,8 +2,11 @@
 // The compiled CLI; `npm install` builds it (the `prepare` script). The single-file bundle starts faster
 // (scripts/bundle.js): it is run with V8's code cache recorded at build time, so its functions need not
 // be compiled again. It is used unless it is older than the compiled modules (a build whose bundling step
-// did not run) or CLICKD_NO_BUNDLE=1 asks for the modules themselves. A cache that V8 refuses (another
-// Node.js version) only costs the compilation it would have saved.
+// did not run) or CLICKD_NO_BUNDLE=1 asks for the modules themselves. The cache is recorded per Node.js
+// version (its file name says which): V8 takes a cache only from its own version, so a cache recorded under
+// another one is never read, rather than read and rejected (which costs its check on top of compiling). An
+// agent run on a Node.js that the build did not record a cache for compiles as usual (`npm rebuild`, needed
+// anyway for better-sqlite3 after a change of Node.js, records it).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
@@ -16,7 +19,7 @@ if (process.env.CLICKD_NO_BUNDLE !== '1' && mtime(bundle) >= mtime(main)) runBun
 else await import(main.href);
 
 function runBundle(filename) {
-  const cacheFile = `${filename}.cache`;
+  const cacheFile = `${filename}.${process.version}-${process.arch}.cache`;
   // 'write' (the build's warm-up run), 'off', 'check' (say on stderr whether V8 took the cache), or unset
   const mode = process.env.CLICKD_CODE_CACHE;
   let cachedData;

@@ -14,7 +14,14 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const bundle = path.join(root, 'dist/http/clickd.bundle.cjs');
-const cache = `${bundle}.cache`;
+// The code cache of this Node.js (bin/clickd.js reads the one of the Node.js it runs on).
+const cache = `${bundle}.${process.version}-${process.arch}.cache`;
+// Any cache recorded before (for this or another Node.js) was recorded for the previous bundle.
+const removeCaches = () => {
+  for (const name of fs.readdirSync(path.dirname(bundle))) {
+    if (name.startsWith(`${path.basename(bundle)}.`) && name.endsWith('.cache')) fs.rmSync(path.join(path.dirname(bundle), name));
+  }
+};
 
 await build({
   entryPoints: [path.join(root, 'dist/cli/main.js')],
@@ -41,7 +48,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-fs.rmSync(cache, { force: true });
+removeCaches();
 // bin/clickd.js reads the bundle as Latin-1, several times faster than decoding UTF-8: that is only the same
 // text while every byte is ASCII (esbuild escapes non-ASCII characters in code; comments are gone).
 const nonAscii = fs.readFileSync(bundle).findIndex((byte) => byte > 0x7f);

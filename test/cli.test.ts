@@ -391,6 +391,40 @@ describe('clickd --version and the start-up bundle', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, 'clickd: code cache accepted\n');
   });
+
+  // The cache is recorded per Node.js version (bin/clickd.js): one recorded under another version is not even
+  // read (V8 would reject it after checking it), and the agent starts without it. Run from a copy of the
+  // installed files, so that renaming the cache does not disturb the other tests.
+  test('the code cache is used only by the Node.js version it was recorded with; another one starts without it', async () => {
+    const own = `clickd.bundle.cjs.${process.version}-${process.arch}.cache`;
+    const other = `clickd.bundle.cjs.v1.0.0-${process.arch}.cache`;
+    fs.mkdirSync(path.join(ROOT, 'test-output'), { recursive: true });
+    const copy = fs.mkdtempSync(path.join(ROOT, 'test-output', 'code-cache-'));
+    try {
+      fs.mkdirSync(path.join(copy, 'bin'));
+      fs.mkdirSync(path.join(copy, 'dist/http'), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(copy, 'package.json'));
+      fs.copyFileSync(path.join(ROOT, 'bin/clickd.js'), path.join(copy, 'bin/clickd.js'));
+      fs.copyFileSync(path.join(ROOT, 'dist/http/clickd.bundle.cjs'), path.join(copy, 'dist/http/clickd.bundle.cjs'));
+      fs.copyFileSync(path.join(ROOT, 'dist/http', own), path.join(copy, 'dist/http', own));
+      const version = `${(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`;
+      const run = () =>
+        new Promise<Run>((resolve) => {
+          execFile(
+            process.execPath,
+            [path.join(copy, 'bin/clickd.js'), '--version'],
+            { env: { PATH: process.env.PATH ?? '', CLICKD_CODE_CACHE: 'check' }, timeout: 60_000 },
+            (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
+          );
+        });
+      assert.deepEqual(await run(), { code: 0, stdout: version, stderr: 'clickd: code cache accepted\n' });
+      // The same cache under another version's name: not read at all (absent, not rejected).
+      fs.renameSync(path.join(copy, 'dist/http', own), path.join(copy, 'dist/http', other));
+      assert.deepEqual(await run(), { code: 0, stdout: version, stderr: 'clickd: code cache absent\n' });
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('clickd --help', () => {
