@@ -6,7 +6,11 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 /** What `npm run build` writes, relative to the repository. */
-export const BUILD_OUTPUTS = ['dist/cli/main.js', 'dist/http/clickd.bundle.cjs', 'dist/http/clickd.bundle.cjs.cache'];
+export const BUILD_OUTPUTS = [
+  'dist/cli/main.js',
+  'dist/http/clickd.bundle.cjs',
+  `dist/http/clickd.bundle.cjs.${process.version}-${process.arch}.cache`, // the code cache of this Node.js (bin/clickd.js)
+];
 
 /** What the build reads: the modules of src/ (tests excluded), the build's configuration and the dependencies. */
 function inputs() {
