@@ -14,7 +14,7 @@ import { installQueryCount } from './http/queryCount.js';
 import { RequestLogController } from './http/requestLog.js';
 import { lazySerializers } from './http/lazySerializer.js';
 import { installResponseCache } from './http/responseCache.js';
-import { describeValidationError, validatorCompiler } from './http/validation.js';
+import { capMessages, describeValidationError, jsonDepthExceeds, MAX_JSON_DEPTH, validatorCompiler } from './http/validation.js';
 import { apiTokenRoutes } from './api/apitokens/routes.js';
 import { mfaRespondRoutes } from './api/authentication/mfa.js';
 import { authenticationRoutes } from './api/authentication/routes.js';
@@ -69,9 +69,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   app.decorate('ctx', ctx);
   app.setValidatorCompiler(validatorCompiler);
+  installJsonParser(app);
   installQueryCount(app, ctx); // first: its onRequest hook counts every statement a request runs
   installErrorModel(app);
-  installSecurity(app, ctx.config, options.port ?? (() => ctx.config.port));
+  const port = options.port ?? (() => ctx.config.port);
+  installSecurity(app, ctx.config, port);
   if (ctx.config.corsOrigins.length > 0) {
     await app.register(cors, { origin: ctx.config.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
   }
@@ -80,7 +82,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   installResponseCache(app, ctx); // after authentication: a cached answer is still only for a valid session
   installMethodCheck(app);
   await installOpenApi(app); // before the controllers: it documents every route it sees registered
-  await installNotifications(app); // before the controllers: its onResponse hook must cover them all
+  await installNotifications(app, port); // before the controllers: its onResponse hook must cover them all
 
   for (const controller of controllers) await app.register(controller);
   await app.register(consoleRoutes); // the web console's static files at /
@@ -113,7 +115,7 @@ function toApiError(err: unknown): ApiError | undefined {
     statusCode?: number;
     message?: string;
   };
-  if (e.validation) return new Invalid(e.validation.map((v) => describeValidationError(v, e.validationContext)));
+  if (e.validation) return new Invalid(capMessages(e.validation.map((v) => describeValidationError(v, e.validationContext))));
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -130,6 +132,21 @@ function toApiError(err: unknown): ApiError | undefined {
     return new Invalid(e.message ? `The request is not valid: ${e.message}` : 'The request is not valid.');
   }
   return undefined;
+}
+
+/**
+ * Fastify's JSON parser (with its prototype-poisoning guard), behind a bound on nesting depth: a deeply
+ * nested body is refused before it reaches code that recurses over it.
+ */
+function installJsonParser(app: App): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDepthExceeds(body as string)) {
+      done(new Invalid(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`), undefined);
+      return;
+    }
+    parse(request, body as string, done);
+  });
 }
 
 /** Unknown routes are 404; a known route with the wrong method is 405 with an Allow header. */
