@@ -8,7 +8,7 @@ import { installAuth } from './http/auth.js';
 import { installNotifications } from './http/notifications.js';
 import { consoleRoutes } from './http/console.js';
 import { installOpenApi } from './http/openapi.js';
-import { ApiError, Invalid } from './errors.js';
+import { ApiError, Invalid, storageError } from './errors.js';
 import { installSecurity, redactUrl } from './http/security.js';
 import { installQueryCount } from './http/queryCount.js';
 import { RequestLogController } from './http/requestLog.js';
@@ -99,6 +99,10 @@ function installErrorModel(app: App): void {
     const apiError = toApiError(err);
     if (apiError) {
       if (apiError.status === 429) reply.header('retry-after', String(reply.getHeader('retry-after') ?? 60));
+      if (apiError.status === 503) {
+        request.log.error({ err }, 'storage unavailable');
+        reply.header('retry-after', '30');
+      }
       return reply.code(apiError.status).header('error-code', apiError.code).send(apiError.body());
     }
     request.log.error({ err }, 'unexpected error');
@@ -108,6 +112,8 @@ function installErrorModel(app: App): void {
 
 function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
+  const storage = storageError(err);
+  if (storage) return storage;
   const e = err as {
     validation?: Parameters<typeof describeValidationError>[0][];
     validationContext?: string;

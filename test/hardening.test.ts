@@ -320,3 +320,56 @@ describe('CORS preflight', () => {
     assert.deepEqual(Object.keys(body.errors), ['SECURITY']);
   });
 });
+
+describe('secrets never reach a debug log', () => {
+  test('a session of logins, API tokens, ?token=, %74oken=, Bearer and WebSockets leaves no token in the log', async () => {
+    const logged = await startTestServer({ logLevel: 'debug' });
+    try {
+      const account = await createAccount(logged, 'Debug Log Owner');
+      const issued: string[] = [account.token];
+      const anonymous = new Client(logged.url);
+      for (let i = 0; i < 3; i++) {
+        const login = await anonymous.post('/authentication/login', { username: account.email, password: account.password, type: 16 });
+        assert.equal(login.status, 200, login.text);
+        issued.push(login.body.jwtToken);
+      }
+      for (let i = 0; i < 3; i++) {
+        const created = await account.client.post('/apitoken/insert', { title: `debug log ${i}` });
+        assert.equal(created.status, 200, created.text);
+        assert.equal(typeof created.body.token, 'string');
+        issued.push(created.body.token);
+      }
+      for (const token of issued) {
+        const forms = [
+          `${logged.url}/projects/get_all?token=${token}`,
+          `${logged.url}/projects/get_all?%74oken=${token}`,
+          `${logged.url}/projects/get_all?%74%6F%6B%65%6E=${encodeURIComponent(token)}&page=0`,
+          `${logged.url}/projects/get_all?TOKEN=${token}`,
+          `${logged.url}/projects/get_all?page=1&jwtToken=${token}`,
+        ];
+        for (const url of forms) await (await fetch(url)).text();
+        await (await fetch(`${logged.url}/projects/get_all`, { headers: { authorization: `Bearer ${token}` } })).text();
+        await (await fetch(`${logged.url}/projects/get_all?page=0`, { headers: { authorization: `bearer ${token}` } })).text();
+        for (const url of [`/notification?token=${token}`, `/notification?%74oken=${token}`, '/statechange']) {
+          await new Promise<void>((resolve) => {
+            const socket = new WebSocket(`${logged.url.replace(/^http/, 'ws')}${url}`, { headers: { authorization: `Bearer ${token}` } });
+            socket.once('open', () => socket.close());
+            socket.once('close', () => resolve());
+            socket.once('error', () => resolve());
+          });
+        }
+      }
+      await anonymous.post('/authentication/logout', undefined, { token: issued[1] });
+      const log = fs.readFileSync(logged.logFile, 'utf8');
+      assert.ok(log.split('\n').length > 100, 'requests were logged at debug level');
+      assert.ok(log.includes('[redacted]'));
+      for (const token of issued) {
+        assert.ok(!log.includes(token), 'a token is in the log');
+        // Nor any telling part of it (a JWT's signature, an API token's random part).
+        assert.ok(!log.includes(token.slice(-20)), 'the end of a token is in the log');
+      }
+    } finally {
+      await logged.close();
+    }
+  });
+});
