@@ -14,7 +14,7 @@ import { installQueryCount } from './http/queryCount.js';
 import { RequestLogController } from './http/requestLog.js';
 import { lazySerializers } from './http/lazySerializer.js';
 import { installResponseCache } from './http/responseCache.js';
-import { capMessages, describeValidationError, jsonDepthExceeds, MAX_JSON_DEPTH, validatorCompiler } from './http/validation.js';
+import { capMessages, describeValidationError, jsonTooCostly, MAX_JSON_DEPTH, validatorCompiler } from './http/validation.js';
 import { apiTokenRoutes } from './api/apitokens/routes.js';
 import { mfaRespondRoutes } from './api/authentication/mfa.js';
 import { authenticationRoutes } from './api/authentication/routes.js';
@@ -141,14 +141,20 @@ function toApiError(err: unknown): ApiError | undefined {
 }
 
 /**
- * Fastify's JSON parser (with its prototype-poisoning guard), behind a bound on nesting depth: a deeply
- * nested body is refused before it reaches code that recurses over it.
+ * Fastify's JSON parser (with its prototype-poisoning guard), behind a bound on nesting depth and, for a
+ * route whose body is an array, on its length: such bodies are refused before they are parsed.
  */
 function installJsonParser(app: App): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (jsonDepthExceeds(body as string)) {
+    const maxItems = (request.routeOptions.schema?.body as { maxItems?: number } | undefined)?.maxItems;
+    const problem = jsonTooCostly(body as string, MAX_JSON_DEPTH, maxItems);
+    if (problem === 'depth') {
       done(new Invalid(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`), undefined);
+      return;
+    }
+    if (problem === 'items') {
+      done(new Invalid(`'body' must have at most ${String(maxItems)} items.`), undefined);
       return;
     }
     parse(request, body as string, done);

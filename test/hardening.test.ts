@@ -159,6 +159,13 @@ describe('hostile bodies fail fast and small', () => {
     assert.equal(alive.status, 200, alive.text);
   });
 
+  test('a nested array over its limit is refused by its length, before its items are checked', async () => {
+    const userGroups = new Array(5000).fill({ name: 5, id: 'x' });
+    const res = await owner.client.post('/usergroup/import_users', [{ user: { username: 'u', email: 'bad', userType: 1 }, userGroups }]);
+    expectError(res, 499, 'DEFAULT', /^'\[0\]\.userGroups' must have at most 1000 items\.$/);
+    assert.equal(res.body.errors.DEFAULT.length, 1);
+  });
+
   test('errors are capped: the first 10 problems, then a count of the rest', async () => {
     // Within maxItems, every item wrong: each yields several problems.
     const items = new Array(50).fill({ userId: 'not-a-uuid', projectId: 5 });
