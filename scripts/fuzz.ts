@@ -51,6 +51,8 @@ console.log(
   ),
 );
 for (const v of report.violations.slice(0, 20)) {
-  console.log(`${v.problem}: ${v.request.mutation} ${v.request.method} ${v.request.target.slice(0, 300)} → ${v.text.slice(0, 300)}`);
+  console.log(
+    `${v.problem}: ${v.request.mutation} ${v.request.method} ${v.request.target.slice(0, 300)} → ${v.text.slice(0, 300)}`,
+  );
 }
 process.exit(report.violations.length === 0 && alive ? 0 : 1);

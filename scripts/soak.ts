@@ -43,10 +43,14 @@ const store = await openSqliteStore(dataDir);
 await createAccountWithOwner(store.db, { name: 'Soak', email, password, status: UserStatus.Active });
 await store.close();
 
-const child = spawn(process.execPath, [path.join(root, 'bin', 'clickd.js'), 'serve', '--port', String(port), '--data-dir', dataDir], {
-  env: { ...process.env, CLICKD_LOG_LEVEL: 'warn', CLICKD_LOG_FILE: '' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const child = spawn(
+  process.execPath,
+  [path.join(root, 'bin', 'clickd.js'), 'serve', '--port', String(port), '--data-dir', dataDir],
+  {
+    env: { ...process.env, CLICKD_LOG_LEVEL: 'warn', CLICKD_LOG_FILE: '' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
 const cleanup = () => {
   if (child.exitCode === null) child.kill('SIGKILL');
   fs.rmSync(dataDir, { recursive: true, force: true });

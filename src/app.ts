@@ -157,7 +157,7 @@ function installJsonParser(app: App): void {
       done(new Invalid(`'body' must have at most ${String(maxItems)} items.`), undefined);
       return;
     }
-    parse(request, body as string, done);
+    void parse(request, body as string, done);
   });
 }
 

@@ -176,7 +176,8 @@ describe('a full disk', () => {
     try {
       const owner = await createAccount(server, 'Full Disk Owner');
       const db = server.ctx.db;
-      const pageCount = async () => Number(((await sql<{ page_count: number }>`pragma page_count`.execute(db)).rows[0]!).page_count);
+      const pageCount = async () =>
+        Number((await sql<{ page_count: number }>`pragma page_count`.execute(db)).rows[0]!.page_count);
       // SQLite's own size limit stands in for a full file system: the next few pages are the last.
       await sql.raw(`pragma max_page_count = ${(await pageCount()) + 3}`).execute(db);
       const acknowledged: string[] = [];
@@ -191,7 +192,9 @@ describe('a full disk', () => {
       assert.equal(full.headers.get('retry-after'), '30');
       // Concurrent writes share one transaction (group commit): they fail together, each with a 503.
       const burst = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => owner.client.post('/projects/insert', { name: `burst ${i}`, description: 'y'.repeat(900) })),
+        Array.from({ length: 12 }, (_, i) =>
+          owner.client.post('/projects/insert', { name: `burst ${i}`, description: 'y'.repeat(900) }),
+        ),
       );
       for (const res of burst) {
         if (res.status === 200) acknowledged.push(res.body.name);

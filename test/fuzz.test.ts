@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { Client, createAccount, startTestServer, type TestAccount, type TestServer } from './helpers.js';
+import { Client, createAccount, startTestServer, type TestServer } from './helpers.js';
 import { checkAnswer, fuzz, Fuzzer, operationsOf, Random } from './fuzzer.js';
 
 /**
@@ -13,12 +13,10 @@ const FUZZ_REQUESTS = Number(process.env.CLICKD_FUZZ_REQUESTS ?? 3000);
 const FUZZ_SEED = Number(process.env.CLICKD_FUZZ_SEED ?? 20261202);
 
 let server: TestServer;
-let owner: TestAccount;
 
 before(async () => {
   // The login rate limit would turn most fuzzed logins into 429s, which test nothing else.
   server = await startTestServer({ loginRateMax: 1_000_000 });
-  owner = await createAccount(server, 'Fuzz Owner');
 });
 after(() => server.close());
 
@@ -33,7 +31,10 @@ describe('the fuzzer itself', () => {
     const mutations = new Set<string>();
     for (let i = 0; i < 4000; i++) {
       const r = a.next(() => 'tok');
-      assert.deepEqual(b.next(() => 'tok'), r);
+      assert.deepEqual(
+        b.next(() => 'tok'),
+        r,
+      );
       seen.add(r.operation);
       mutations.add(r.mutation.split(' ')[0]!);
     }
@@ -66,7 +67,10 @@ describe('fuzzing the API from its OpenAPI document', () => {
     });
     const summary = report.violations
       .slice(0, 10)
-      .map((v) => `${v.problem}: ${v.request.mutation} ${v.request.method} ${v.request.target.slice(0, 200)} → ${v.text.slice(0, 200)}`)
+      .map(
+        (v) =>
+          `${v.problem}: ${v.request.mutation} ${v.request.method} ${v.request.target.slice(0, 200)} → ${v.text.slice(0, 200)}`,
+      )
       .join('\n');
     assert.equal(report.violations.length, 0, `${report.violations.length} violations:\n${summary}`);
     assert.equal(report.requests, FUZZ_REQUESTS);
@@ -127,15 +131,20 @@ describe('paging, sorting and filtering (property-based)', () => {
 
   test('the order is total and stable: every record exactly once across all pages', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 9 }), fc.constantFrom(...sortFields), fc.boolean(), async (pagesize, sortfield, descending) => {
-        const seen: string[] = [];
-        for (let page = 1; page <= Math.ceil(names.length / pagesize); page++) {
-          const res = await client.get('/projects/get_all', { page, pagesize, sortfield, descending });
-          seen.push(...(res.body.data as { id: string }[]).map((p) => p.id));
-        }
-        assert.equal(seen.length, names.length);
-        assert.equal(new Set(seen).size, names.length);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom(...sortFields),
+        fc.boolean(),
+        async (pagesize, sortfield, descending) => {
+          const seen: string[] = [];
+          for (let page = 1; page <= Math.ceil(names.length / pagesize); page++) {
+            const res = await client.get('/projects/get_all', { page, pagesize, sortfield, descending });
+            seen.push(...(res.body.data as { id: string }[]).map((p) => p.id));
+          }
+          assert.equal(seen.length, names.length);
+          assert.equal(new Set(seen).size, names.length);
+        },
+      ),
       { numRuns: 15, seed: 12 },
     );
   });

@@ -121,7 +121,21 @@ const STRANGE_STRINGS = [
   '1e309',
   'Infinity',
 ];
-const EXTREME_NUMBERS_TEXT = ['Infinity', '-Infinity', 'NaN', '1e309', '-1e309', '-0', '0', '-1', '1.5', '9007199254740993', '1e20', '0x10', ' 1'];
+const EXTREME_NUMBERS_TEXT = [
+  'Infinity',
+  '-Infinity',
+  'NaN',
+  '1e309',
+  '-1e309',
+  '-0',
+  '0',
+  '-1',
+  '1.5',
+  '9007199254740993',
+  '1e20',
+  '0x10',
+  ' 1',
+];
 const EXTREME_NUMBERS_JSON = ['1e309', '-1e309', '-0', '0', '-1', '1.5', '9007199254740993', '1e308', '-1e308', '1e-400'];
 const UUID_LIKE = ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '00000000-0000-0000-0000-000000000000'];
 
@@ -363,7 +377,8 @@ export class Fuzzer {
       if (this.random.chance(0.5) && !token.includes('\u0000')) headers.authorization = `Bearer ${token}`;
       else params.push(['token', token]);
     }
-    if (bodyText === undefined && body !== undefined && (op.method !== 'GET' || mutation !== 'valid')) bodyText = JSON.stringify(body);
+    if (bodyText === undefined && body !== undefined && (op.method !== 'GET' || mutation !== 'valid'))
+      bodyText = JSON.stringify(body);
     if (bodyText !== undefined && op.method === 'GET') bodyText = undefined;
     if (bodyText !== undefined) headers['content-type'] ??= 'application/json';
     // A lone surrogate has no UTF-8 form: sent as the bytes of one (invalid UTF-8), which a client could do.
@@ -376,7 +391,9 @@ export class Fuzzer {
     };
     // Values keep their own escapes now and then ("%00", "%"), to send what a careless client would.
     const encode = (s: string) => (this.random.chance(0.5) ? component(s).replace(/%25([0-9A-Fa-f]{2})/g, '%$1') : component(s));
-    const query = params.map(([n, v]) => `${n.includes('%') ? n : component(n)}=${n === 'token' ? component(v) : encode(v)}`).join('&');
+    const query = params
+      .map(([n, v]) => `${n.includes('%') ? n : component(n)}=${n === 'token' ? component(v) : encode(v)}`)
+      .join('&');
     return {
       operation: `${op.method} ${op.path}`,
       method: op.method,

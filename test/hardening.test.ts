@@ -91,7 +91,11 @@ function expectRawError(res: RawAnswer, status: number, code: string, pattern?: 
   assert.equal(res.body?.type, code, res.text);
   assert.equal(res.body?.status, status);
   assert.deepEqual(Object.keys(res.body.errors), [code]);
-  if (pattern) assert.ok(res.body.errors[code].some((m: string) => pattern.test(m)), res.text);
+  if (pattern)
+    assert.ok(
+      res.body.errors[code].some((m: string) => pattern.test(m)),
+      res.text,
+    );
 }
 
 /** Every documented operation that takes `page`, with its other required query parameters filled in. */
@@ -111,10 +115,27 @@ function listOperations(): { path: string; query: Record<string, string> }[] {
 
 describe('numeric extremes in paging parameters', () => {
   test('there are 20 list endpoints', () => {
-    assert.equal(listOperations().length, 20, listOperations().map((o) => o.path).join(', '));
+    assert.equal(
+      listOperations().length,
+      20,
+      listOperations()
+        .map((o) => o.path)
+        .join(', '),
+    );
   });
 
-  for (const value of ['Infinity', '-Infinity', 'NaN', '1e309', '-0', '0', '1e20', '99999999999999999999999', '2147483648', '1.5']) {
+  for (const value of [
+    'Infinity',
+    '-Infinity',
+    'NaN',
+    '1e309',
+    '-0',
+    '0',
+    '1e20',
+    '99999999999999999999999',
+    '2147483648',
+    '1.5',
+  ]) {
     test(`page=${value} is a 499 naming 'page' on every list endpoint`, async () => {
       for (const { path, query } of listOperations()) {
         const res = await owner.client.get(path, { ...query, page: value });
@@ -161,7 +182,9 @@ describe('hostile bodies fail fast and small', () => {
 
   test('a nested array over its limit is refused by its length, before its items are checked', async () => {
     const userGroups = new Array(5000).fill({ name: 5, id: 'x' });
-    const res = await owner.client.post('/usergroup/import_users', [{ user: { username: 'u', email: 'bad', userType: 1 }, userGroups }]);
+    const res = await owner.client.post('/usergroup/import_users', [
+      { user: { username: 'u', email: 'bad', userType: 1 }, userGroups },
+    ]);
     expectError(res, 499, 'DEFAULT', /^'\[0\]\.userGroups' must have at most 1000 items\.$/);
     assert.equal(res.body.errors.DEFAULT.length, 1);
   });
@@ -178,8 +201,15 @@ describe('hostile bodies fail fast and small', () => {
   });
 
   test('nesting deeper than 64 levels is refused with a message naming the limit', async () => {
-    for (const body of ['['.repeat(100_000), `${'{"a":'.repeat(65)}1${'}'.repeat(65)}`, `{"name":${'['.repeat(65)}${']'.repeat(65)}}`]) {
-      const res = await owner.client.request('POST', '/projects/insert', { raw: body, headers: { 'content-type': 'application/json' } });
+    for (const body of [
+      '['.repeat(100_000),
+      `${'{"a":'.repeat(65)}1${'}'.repeat(65)}`,
+      `{"name":${'['.repeat(65)}${']'.repeat(65)}}`,
+    ]) {
+      const res = await owner.client.request('POST', '/projects/insert', {
+        raw: body,
+        headers: { 'content-type': 'application/json' },
+      });
       expectError(res, 499, 'DEFAULT', /more than 64 levels/);
     }
     // Brackets inside strings do not count, and 64 levels are fine as far as nesting goes.
@@ -243,7 +273,18 @@ describe('request targets and Host headers', () => {
 describe('token redaction', () => {
   test('redactUrl matches parameters by decoded name, any case of escapes', () => {
     const jwt = 'eyJhbGciOi.payload.sig';
-    for (const name of ['token', 'TOKEN', '%74oken', '%74%6F%6B%65%6E', '%74%6f%6b%65%6e', 'jwtToken', 'resetToken', 'to%6Ben', 'to%6ben', '%54OKEN']) {
+    for (const name of [
+      'token',
+      'TOKEN',
+      '%74oken',
+      '%74%6F%6B%65%6E',
+      '%74%6f%6b%65%6e',
+      'jwtToken',
+      'resetToken',
+      'to%6Ben',
+      'to%6ben',
+      '%54OKEN',
+    ]) {
       const url = `/projects/get_all?page=1&${name}=${jwt}&x=y`;
       const out = redactUrl(url);
       assert.ok(!out.includes(jwt), `${name}: ${out}`);
@@ -288,7 +329,12 @@ describe('WebSocket origins', () => {
 
   test('a foreign Origin is refused with 403 and the error body, even with a valid token', async () => {
     for (const path of ['/notification', '/statechange']) {
-      for (const origin of ['http://evil.example', 'null', `http://evil.example:${server.port}`, `https://127.0.0.1:${server.port}`]) {
+      for (const origin of [
+        'http://evil.example',
+        'null',
+        `http://evil.example:${server.port}`,
+        `https://127.0.0.1:${server.port}`,
+      ]) {
         const res = await connect(origin, path);
         assert.equal(res.opened, false, `${path} from ${origin}`);
         assert.equal(res.status, 403);
@@ -299,7 +345,12 @@ describe('WebSocket origins', () => {
   });
 
   test("the agent's own origins, the configured CORS origins and no Origin at all are allowed", async () => {
-    for (const origin of [undefined, `http://127.0.0.1:${server.port}`, `http://localhost:${server.port}`, 'http://console.example:8080']) {
+    for (const origin of [
+      undefined,
+      `http://127.0.0.1:${server.port}`,
+      `http://localhost:${server.port}`,
+      'http://console.example:8080',
+    ]) {
       assert.deepEqual(await connect(origin), { opened: true }, String(origin));
     }
   });
@@ -336,7 +387,11 @@ describe('secrets never reach a debug log', () => {
       const issued: string[] = [account.token];
       const anonymous = new Client(logged.url);
       for (let i = 0; i < 3; i++) {
-        const login = await anonymous.post('/authentication/login', { username: account.email, password: account.password, type: 16 });
+        const login = await anonymous.post('/authentication/login', {
+          username: account.email,
+          password: account.password,
+          type: 16,
+        });
         assert.equal(login.status, 200, login.text);
         issued.push(login.body.jwtToken);
       }
@@ -359,7 +414,9 @@ describe('secrets never reach a debug log', () => {
         await (await fetch(`${logged.url}/projects/get_all?page=0`, { headers: { authorization: `bearer ${token}` } })).text();
         for (const url of [`/notification?token=${token}`, `/notification?%74oken=${token}`, '/statechange']) {
           await new Promise<void>((resolve) => {
-            const socket = new WebSocket(`${logged.url.replace(/^http/, 'ws')}${url}`, { headers: { authorization: `Bearer ${token}` } });
+            const socket = new WebSocket(`${logged.url.replace(/^http/, 'ws')}${url}`, {
+              headers: { authorization: `Bearer ${token}` },
+            });
             socket.once('open', () => socket.close());
             socket.once('close', () => resolve());
             socket.once('error', () => resolve());

@@ -36,7 +36,8 @@ export function allowedOriginSet(config: Config, port: number): Set<string> {
 /** The Host headers of a request as sent, duplicates included (Node keeps only the first in `headers`). */
 function hostHeaderCount(rawHeaders: string[]): number {
   let count = 0;
-  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.length === 4 && rawHeaders[i]!.toLowerCase() === 'host') count++;
+  for (let i = 0; i < rawHeaders.length; i += 2)
+    if (rawHeaders[i]!.length === 4 && rawHeaders[i]!.toLowerCase() === 'host') count++;
   return count;
 }
 
@@ -99,7 +100,10 @@ function decodedName(name: string): string {
     return decodeURIComponent(name.replace(/\+/g, ' ')).trim().toLowerCase();
   } catch {
     // A malformed escape: judged by its text with the valid escapes decoded, so `%74oken%` stays a token.
-    return name.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))).trim().toLowerCase();
+    return name
+      .replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+      .trim()
+      .toLowerCase();
   }
 }
 
