@@ -227,12 +227,9 @@ describe('a read-only data directory', () => {
   /** Makes a directory read-only: a read-only bind mount as root (who ignores file modes), else chmod. */
   function makeReadOnly(dir: string): (() => void) | undefined {
     if (process.getuid?.() !== 0) {
-      fs.chmodSync(dir, 0o500);
-      for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o400);
-      return () => {
-        fs.chmodSync(dir, 0o700);
-        for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o600);
-      };
+      const isDir = fs.statSync(dir).isDirectory();
+      fs.chmodSync(dir, isDir ? 0o500 : 0o400);
+      return () => fs.chmodSync(dir, isDir ? 0o700 : 0o600);
     }
     const bind = spawnSync('mount', ['--bind', dir, dir], { stdio: 'ignore' });
     if (bind.status !== 0) return undefined;
@@ -244,29 +241,31 @@ describe('a read-only data directory', () => {
     return () => void spawnSync('umount', [dir], { stdio: 'ignore' });
   }
 
-  test('stops the start with a clear message naming the directory and a non-zero exit', async (t) => {
-    const dataDir = path.join(tmp, 'readonly');
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    // A data directory that was in use: it holds a database.
-    const seeded = await openSqliteStore(dataDir);
-    await seeded.close();
-    const restore = makeReadOnly(dataDir);
-    if (!restore) {
-      t.skip('cannot make a directory read-only here (root without mount rights)');
-      return;
-    }
-    try {
-      const run = startAgent(dataDir, await freePort());
-      const timer = setTimeout(() => run.child.kill('SIGKILL'), 20_000);
-      const { code } = await run.exited;
-      clearTimeout(timer);
-      assert.notEqual(code, 0, run.output());
-      assert.equal(code, 1, run.output());
-      assert.match(run.output(), /not writable|read-only/);
-      assert.ok(run.output().includes(dataDir), run.output());
-      assert.doesNotMatch(run.output(), /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
-    } finally {
-      restore();
-    }
-  });
+  for (const what of ['directory', 'database file']) {
+    test(`a read-only ${what} stops the start with a clear message naming it and a non-zero exit`, async (t) => {
+      const dataDir = path.join(tmp, `readonly-${what.replace(' ', '-')}`);
+      fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      // A data directory that was in use: it holds a database.
+      const seeded = await openSqliteStore(dataDir);
+      await seeded.close();
+      const restore = makeReadOnly(what === 'directory' ? dataDir : path.join(dataDir, 'clickd.db'));
+      if (!restore) {
+        t.skip('cannot make a directory read-only here (root without mount rights)');
+        return;
+      }
+      try {
+        const run = startAgent(dataDir, await freePort());
+        const timer = setTimeout(() => run.child.kill('SIGKILL'), 20_000);
+        const { code } = await run.exited;
+        clearTimeout(timer);
+        assert.notEqual(code, 0, run.output());
+        assert.equal(code, 1, run.output());
+        assert.match(run.output(), /not writable|read-only/);
+        assert.ok(run.output().includes(dataDir), run.output());
+        assert.doesNotMatch(run.output(), /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
+      } finally {
+        restore();
+      }
+    });
+  }
 });
