@@ -7,14 +7,14 @@ import { installAuth } from './http/auth.js';
 import { installNotifications } from './http/notifications.js';
 import { consoleRoutes } from './http/console.js';
 import { installOpenApi } from './http/openapi.js';
-import { ApiError, Invalid } from './errors.js';
+import { ApiError, Invalid, storageError } from './errors.js';
 import { installSecurity, redactUrl } from './http/security.js';
 import { installQueryCount } from './http/queryCount.js';
 import { RequestLogController } from './http/requestLog.js';
 import { lazySerializers } from './http/lazySerializer.js';
 import { installResponseCache } from './http/responseCache.js';
 import type { App, Controller } from './http/types.js';
-import { describeValidationError, validatorCompiler } from './http/validation.js';
+import { capMessages, describeValidationError, jsonTooCostly, MAX_JSON_DEPTH, validatorCompiler } from './http/validation.js';
 import { apiTokenRoutes } from './api/apitokens/routes.js';
 import { mfaRespondRoutes } from './api/authentication/mfa.js';
 import { authenticationRoutes } from './api/authentication/routes.js';
@@ -67,9 +67,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   app.decorate('ctx', ctx);
   app.setValidatorCompiler(validatorCompiler);
+  installJsonParser(app);
   installQueryCount(app, ctx); // first: its onRequest hook counts every statement a request runs
   installErrorModel(app);
-  installSecurity(app, ctx.config, options.port ?? (() => ctx.config.port));
+  const port = options.port ?? (() => ctx.config.port);
+  installSecurity(app, ctx.config, port);
   if (ctx.config.corsOrigins.length > 0) {
     await app.register(cors, { origin: ctx.config.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
   }
@@ -78,7 +80,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   installResponseCache(app, ctx); // after authentication: a cached answer is still only for a valid session
   installMethodCheck(app);
   await installOpenApi(app); // before the controllers: it documents every route it sees registered
-  await installNotifications(app); // before the controllers: its onResponse hook must cover them all
+  await installNotifications(app, port); // before the controllers: its onResponse hook must cover them all
 
   for (const { prefix, controller } of controllers) await app.register(controller, { prefix });
   await app.register(consoleRoutes); // the web console's static files at /
@@ -95,6 +97,10 @@ function installErrorModel(app: App): void {
     const apiError = toApiError(err);
     if (apiError) {
       if (apiError.status === 429) reply.header('retry-after', String(reply.getHeader('retry-after') ?? 60));
+      if (apiError.status === 503) {
+        request.log.error({ err }, 'storage unavailable');
+        reply.header('retry-after', '30');
+      }
       return reply.code(apiError.status).header('error-code', apiError.code).send(apiError.body());
     }
     request.log.error({ err }, 'unexpected error');
@@ -104,6 +110,8 @@ function installErrorModel(app: App): void {
 
 function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
+  const storage = storageError(err);
+  if (storage) return storage;
   const e = err as {
     validation?: Parameters<typeof describeValidationError>[0][];
     validationContext?: string;
@@ -111,7 +119,7 @@ function toApiError(err: unknown): ApiError | undefined {
     statusCode?: number;
     message?: string;
   };
-  if (e.validation) return new Invalid(e.validation.map((v) => describeValidationError(v, e.validationContext)));
+  if (e.validation) return new Invalid(capMessages(e.validation.map((v) => describeValidationError(v, e.validationContext))));
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -128,6 +136,27 @@ function toApiError(err: unknown): ApiError | undefined {
     return new Invalid(e.message ? `The request is not valid: ${e.message}` : 'The request is not valid.');
   }
   return undefined;
+}
+
+/**
+ * Fastify's JSON parser (with its prototype-poisoning guard), behind a bound on nesting depth and, for a
+ * route whose body is an array, on its length: such bodies are refused before they are parsed.
+ */
+function installJsonParser(app: App): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const maxItems = (request.routeOptions.schema?.body as { maxItems?: number } | undefined)?.maxItems;
+    const problem = jsonTooCostly(body as string, MAX_JSON_DEPTH, maxItems);
+    if (problem === 'depth') {
+      done(new Invalid(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`), undefined);
+      return;
+    }
+    if (problem === 'items') {
+      done(new Invalid(`'body' must have at most ${String(maxItems)} items.`), undefined);
+      return;
+    }
+    void parse(request, body as string, done);
+  });
 }
 
 /** Unknown routes are 404; a known route with the wrong method is 405 with an Allow header. */

@@ -5,7 +5,8 @@ import type { App } from './types.js';
 import type { AppContext } from '../context.js';
 import { authenticate } from '../domain/sessions.js';
 import { tokenOf } from './auth.js';
-import { ApiError } from '../errors.js';
+import { ApiError, SecurityRejected } from '../errors.js';
+import { allowedOriginSet } from './security.js';
 
 /** Notification frame types (documented): 1 Progress, 2 UserNotification, 4 AppNotification, 8 AppUpdateProgress. */
 export const NotificationType = { Progress: 1, UserNotification: 2, AppNotification: 4, AppUpdateProgress: 8 } as const;
@@ -74,8 +75,9 @@ class Listeners {
  * present a token (?token= or Bearer) to connect. /statechange accepts connections the same way and sends
  * nothing (file states are out of scope). Installed on the root app, before the controllers.
  */
-export async function installNotifications(app: App): Promise<void> {
+export async function installNotifications(app: App, port: () => number): Promise<void> {
   const ctx = app.ctx;
+  let allowedOrigins: Set<string> | undefined;
   const listeners = new Listeners(ctx);
 
   await app.register(websocket, {
@@ -117,9 +119,22 @@ export async function installNotifications(app: App): Promise<void> {
     done();
   });
 
-  /** Upgrades need a valid token; the token is read before the socket is accepted. */
+  /**
+   * Upgrades need a valid token; the token is read before the socket is accepted. Browsers do not apply
+   * CORS to WebSockets, so a page of another site that got hold of a token could listen: an upgrade that
+   * carries an Origin must come from the agent's own origin or a configured CORS origin. Clients that
+   * are not browsers (the CLI, scripts) send no Origin and are not affected.
+   */
   const authenticateUpgrade = async (request: FastifyRequest) => {
-    if (request.ws) request.principal = await authenticate(ctx, tokenOf(request));
+    if (!request.ws) return;
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      allowedOrigins ??= allowedOriginSet(ctx.config, port());
+      if (!allowedOrigins.has(origin.toLowerCase())) {
+        throw new SecurityRejected(`Origin "${origin.slice(0, ORIGIN_MAX)}" may not open this WebSocket.`);
+      }
+    }
+    request.principal = await authenticate(ctx, tokenOf(request));
   };
   const notAnUpgrade = async (request: FastifyRequest, reply: FastifyReply) => {
     const error = new ApiError(

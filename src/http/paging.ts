@@ -4,6 +4,8 @@ import type { JsonPage } from '../store/listing.js';
 import { Invalid } from '../errors.js';
 
 export const MAX_PAGE_SIZE = 1000;
+/** Beyond any list's last page, and small enough that (page - 1) × pagesize stays an exact integer. */
+export const MAX_PAGE = 2 ** 31 - 1;
 
 /** Query booleans: true/false in any case, or 1/0 (DECISIONS.md section 2). */
 export const BooleanQuery = (description: string) =>
@@ -25,7 +27,7 @@ export const Uuid = (description: string) => Type.String({ format: 'uuid', descr
 export function pagingQuery<T extends TProperties>(defaultSort: string, extra: T = {} as T) {
   return Type.Object({
     ...TokenQuery,
-    page: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'Page number, 1-based.' })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1, description: 'Page number, 1-based.' })),
     pagesize: Type.Optional(
       Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, description: `Records per page, 1 to ${MAX_PAGE_SIZE}.` }),
     ),

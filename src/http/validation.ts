@@ -11,6 +11,8 @@ function makeAjv(coerce: boolean): Ajv {
     coerceTypes: coerce ? 'array' : false,
     useDefaults: true,
     removeAdditional: true,
+    // Infinity and NaN are not numbers an API takes: without this, `page=Infinity` passes as an integer.
+    strictNumbers: true,
     strict: false,
     // The schemas are TypeBox's, checked against the OpenAPI 3.1 schema by the tests; validating them
     // against the JSON Schema meta-schema would compile that meta-schema on the first request (~25 ms).
@@ -32,14 +34,118 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   const ajv = httpPart === 'body' ? bodyAjv : queryAjv;
   let compiled: ValidateFunction | undefined;
   const validate = (data: unknown) => {
+    // Size limits first: a 1 MiB array of 349,000 items must not be checked item by item (and every
+    // error of every item collected) before its length is found to be over the limit.
+    const oversized = sizeLimitError(schema as SizeSchema, data, '');
+    if (oversized) {
+      validate.errors = [oversized];
+      return false;
+    }
     compiled ??= ajv.compile(schema);
     const valid = compiled(data);
     validate.errors = compiled.errors;
+    if (valid && httpPart !== 'body') {
+      // Ajv coerces "Infinity" and "1e309" to Infinity and does not check the result again.
+      const infinite = nonFiniteError(data);
+      if (infinite) {
+        validate.errors = [infinite];
+        return false;
+      }
+    }
     return valid;
   };
   validate.errors = null as ValidateFunction['errors'];
   return validate as ReturnType<FastifySchemaCompiler<object>>;
 };
+
+interface SizeSchema {
+  maxItems?: number;
+  maxLength?: number;
+  items?: SizeSchema;
+  properties?: Record<string, SizeSchema>;
+}
+
+/**
+ * The first array or string over its schema's maxItems or maxLength, as Ajv would report it; walks only
+ * the schema's declared properties and items, so its cost is bounded by the data's size.
+ */
+function sizeLimitError(schema: SizeSchema | undefined, data: unknown, instancePath: string): ErrorObject | undefined {
+  if (!schema || typeof schema !== 'object') return undefined;
+  if (Array.isArray(data)) {
+    if (schema.maxItems !== undefined && data.length > schema.maxItems) {
+      return { keyword: 'maxItems', instancePath, schemaPath: '#/maxItems', params: { limit: schema.maxItems } };
+    }
+    if (schema.items && typeof schema.items === 'object') {
+      for (let i = 0; i < data.length; i++) {
+        const error = sizeLimitError(schema.items, data[i], `${instancePath}/${i}`);
+        if (error) return error;
+      }
+    }
+  } else if (typeof data === 'string') {
+    // Characters, as Ajv counts them; a string can only be longer in UTF-16 units, so test that first.
+    if (schema.maxLength !== undefined && data.length > schema.maxLength && [...data].length > schema.maxLength) {
+      return { keyword: 'maxLength', instancePath, schemaPath: '#/maxLength', params: { limit: schema.maxLength } };
+    }
+  } else if (data && typeof data === 'object' && schema.properties) {
+    for (const [key, child] of Object.entries(schema.properties)) {
+      const value = (data as Record<string, unknown>)[key];
+      if (value === undefined || !Object.prototype.hasOwnProperty.call(data, key)) continue;
+      const error = sizeLimitError(child, value, `${instancePath}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      if (error) return error;
+    }
+  }
+  return undefined;
+}
+
+/** A query parameter that coercion turned into Infinity or NaN, reported as Ajv reports a wrong type. */
+function nonFiniteError(data: unknown): ErrorObject | undefined {
+  if (!data || typeof data !== 'object') return undefined;
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      return { keyword: 'type', instancePath: `/${key}`, schemaPath: '#/type', params: { type: 'number', finite: true } };
+    }
+  }
+  return undefined;
+}
+
+/** At most this many problems are described in one answer; the rest are counted. */
+export const MAX_ERROR_MESSAGES = 10;
+
+/** The first MAX_ERROR_MESSAGES messages, then one that says how many more there were. */
+export function capMessages(messages: string[]): string[] {
+  if (messages.length <= MAX_ERROR_MESSAGES) return messages;
+  const more = messages.length - MAX_ERROR_MESSAGES;
+  return [...messages.slice(0, MAX_ERROR_MESSAGES), `... and ${more} more problem${more === 1 ? '' : 's'}.`];
+}
+
+/** How deep a JSON body may nest arrays and objects. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * What makes a JSON text too costly to parse, found in one pass over the text without parsing it: arrays
+ * and objects nested more than `maxDepth` levels (validators and serializers recurse), or a top-level
+ * array of more than `maxItems` items (parsing 349,000 `{}` alone takes ~50 ms). Stops at the first.
+ */
+export function jsonTooCostly(text: string, maxDepth = MAX_JSON_DEPTH, maxItems = Infinity): 'depth' | 'items' | undefined {
+  let depth = 0;
+  let inString = false;
+  let topItems = 0;
+  let topIsArray = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (depth === 0 && c === 91) topIsArray = true;
+      if (++depth > maxDepth) return 'depth';
+    } else if (c === 93 || c === 125) depth--;
+    else if (c === 44 && depth === 1 && topIsArray && ++topItems >= maxItems) return 'items'; // n commas: n + 1 items
+  }
+  return undefined;
+}
 
 /** `/0/projectId` becomes `[0].projectId`; the root of a body is `body`. */
 function fieldName(instancePath: string, child?: string): string {
@@ -56,6 +162,7 @@ export function describeValidationError(error: ErrorObject, context?: string): s
   const field = error.instancePath === '' && context !== 'body' ? (context ?? 'request') : fieldName(error.instancePath);
   switch (error.keyword) {
     case 'type':
+      if (params.finite) return `'${field}' must be a finite number.`;
       return `'${field}' must be ${params.type === 'array' ? 'an array' : `of type ${String(params.type)}`}.`;
     case 'maxLength':
       return `'${field}' must be at most ${String(params.limit)} characters long.`;

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
+import path from 'node:path';
 import { Kysely, Migrator, sql, type Migration, type MigrationProvider, type Transaction } from 'kysely';
 import type { Database } from './types.js';
 import * as m001 from './sqlite/migrations/001_initial.js';
@@ -126,8 +127,16 @@ export async function migrate(db: Db): Promise<void> {
   }
 }
 
-/** Makes sure the data directory exists and is writable, with owner-only permissions when created. */
+/**
+ * Makes sure the data directory exists and is writable, with owner-only permissions when created, and
+ * that its database files are writable: SQLite would open a read-only database without a word and fail
+ * only at a later write.
+ */
 export function prepareDataDir(dataDir: string): void {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   fs.accessSync(dataDir, fs.constants.W_OK);
+  for (const name of ['clickd.db', 'clickd.db-wal', 'clickd.db-shm']) {
+    const file = path.join(dataDir, name);
+    if (fs.existsSync(file)) fs.accessSync(file, fs.constants.W_OK);
+  }
 }
