@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { createAccountWithOwner } from '../domain/accounts.js';
@@ -57,7 +58,8 @@ const account = program.command('account').description('Manage accounts directly
 account
   .command('create')
   .description(
-    'Create an active account with its owner (an admin), and print it as JSON. Works with or without a running server.',
+    'Create an active account with its owner (an admin), and print it as JSON with the database it was written to. ' +
+      'Works with or without a running server; use the data directory the agent uses (same --data-dir or CLICKD_DATA_DIR).',
   )
   .requiredOption('--name <name>', "the owner's name, also the account name")
   .requiredOption('--email <email>', 'the email the owner signs in with')
@@ -84,6 +86,8 @@ account
         username: owner.username,
         userType: owner.user_type,
         owner: true,
+        // Where it was written: the agent must run on the same data directory to see the account.
+        database: path.join(config.dataDir, 'clickd.db'),
       };
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     } finally {
