@@ -15,7 +15,7 @@ program
   .name('clickd')
   .description('The Amove Click API agent: projects, shared cloud drives, users and groups, on http://localhost:29123.')
   .version(packageVersion(), '-V, --version', 'print the version of clickd')
-  .showHelpAfterError();
+  .showHelpAfterError('see clickd --help');
 
 const portOption = () =>
   new Option('--port <port>', 'port to listen on (env CLICKD_PORT; default 29123)').argParser((v) => {
@@ -97,13 +97,22 @@ account
 
 registerClientCommands(program); // login, logout, whoami, projects, drives, ...: the API client
 
+// A usage error is one line and a hint naming the command's help, not the whole help.
+(function hintHelp(command: Command, name: string) {
+  command.showHelpAfterError(`see ${name} --help`);
+  for (const sub of command.commands) hintHelp(sub, `${name} ${sub.name()}`);
+})(program, 'clickd');
+
+// Every failure the same way as the client commands: `error: CODE: message` on stderr, exit code 1.
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof StartupError || err instanceof ConfigError) {
-    process.stderr.write(`clickd: ${err.message}\n`);
+  if (err instanceof ConfigError) {
+    process.stderr.write(`error: CONFIG: ${err.message}\n`);
+  } else if (err instanceof StartupError) {
+    process.stderr.write(`error: STARTUP: ${err.message}\n`);
   } else if (err instanceof ApiError) {
-    process.stderr.write(`clickd: ${err.code}: ${err.messages.join(' ')}\n`);
+    process.stderr.write(`error: ${err.code}: ${err.messages.join(' ')}\n`);
   } else {
-    process.stderr.write(`clickd: ${(err as Error).stack ?? String(err)}\n`);
+    process.stderr.write(`error: INTERNAL: ${(err as Error).stack ?? String(err)}\n`);
   }
   process.exit(1);
 });
