@@ -10,6 +10,7 @@ import {
   parseBoolean,
   parseListOptions,
   sendCollectionJson,
+  sortable,
   TokenQuery,
   Uuid,
 } from '../../http/paging.js';
@@ -74,7 +75,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: 'The paginated list of shared cloud drives in the account.',
-        querystring: ListDrivesQuery,
+        querystring: sortable(ListDrivesQuery, SHARED_CLOUD_DRIVE_SORT),
         response: { 200: DriveList },
       },
     },
@@ -92,7 +93,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: 'Shared cloud drives with their projects, users and user groups inlined.',
-        querystring: ListDrivesQuery,
+        querystring: sortable(ListDrivesQuery, SHARED_CLOUD_DRIVE_SORT),
         response: { 200: CollectionOf(DriveWithDetails) },
       },
     },

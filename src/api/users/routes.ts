@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import type { App } from '../../http/types.js';
 import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resendInvitation } from '../../domain/users.js';
-import { collection, Done, parseBoolean, parseListOptions, TokenQuery } from '../../http/paging.js';
+import { collection, Done, parseBoolean, parseListOptions, sortable, TokenQuery } from '../../http/paging.js';
 import type { Db } from '../../store/db.js';
 import { projects, sharedCloudDrives, subjectPermissions, userGroupMembers, userGroups, users } from '../../store/index.js';
 import type { User as UserRow } from '../../store/types.js';
@@ -54,7 +54,7 @@ export async function userRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: "The paginated list of the account's users, newest first by default.",
-        querystring: ListUsersQuery,
+        querystring: sortable(ListUsersQuery, USER_SORT),
         response: { 200: UserList },
       },
     },
@@ -74,7 +74,7 @@ export async function userRoutes(app: App): Promise<void> {
         summary: 'Users with their groups and their directly granted projects and shared cloud drives inlined.',
         description:
           'Each user carries the Click keys (userGroups, projects, sharedCloudDrives) and the Web API keys (groups, projectsData, drivesData) with the same content.',
-        querystring: ListUsersQuery,
+        querystring: sortable(ListUsersQuery, USER_SORT),
         response: { 200: UserDetailsList },
       },
     },
