@@ -352,6 +352,69 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
     assert.deepEqual(await rowNames(table), names.slice(0, 50));
   });
 
+  test('jumps to a page by number; long texts are clipped to two lines, whole on hover and focus; column widths stay put', async () => {
+    const account = await createAccount(server, 'Console Jump');
+    const long = `A very long description. ${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(12)}The end.`;
+    assert.ok(long.length > 700);
+    const names = Array.from({ length: 130 }, (_, i) => `Project ${String(i + 1).padStart(3, '0')}`);
+    for (let i = 0; i < names.length; i += 26) {
+      await Promise.all(
+        names
+          .slice(i, i + 26)
+          .map((name) => account.client.post('/projects/insert', { name, description: name === 'Project 002' ? long : 'Short' })),
+      );
+    }
+    const page = await newPage();
+    await signIn(page, account);
+    const table = projectsTable(page);
+    const pager = page.getByRole('navigation', { name: 'Pages of projects' });
+    await waitForTotal(page, '130 projects');
+    await pager.getByText('Page 1 of 6').waitFor();
+    const widths = () =>
+      table.locator('thead th').evaluateAll((ths) => ths.map((th) => Math.round(th.getBoundingClientRect().width)));
+    const firstWidths = await widths();
+
+    // The 700-character description takes two lines, not a tower; its full text is the tooltip.
+    const row = table.locator('tbody tr', { has: page.getByRole('rowheader', { name: 'Project 002' }) });
+    const rowHeight = await row.evaluate((tr) => tr.getBoundingClientRect().height);
+    const plainHeight = await table
+      .locator('tbody tr')
+      .first()
+      .evaluate((tr) => tr.getBoundingClientRect().height);
+    assert.ok(rowHeight < 70, `the row is ${rowHeight}px tall`);
+    assert.ok(rowHeight <= plainHeight * 2 + 2, `${rowHeight} vs ${plainHeight}`);
+    const cell = row.locator('.clip[title]');
+    assert.equal(await cell.getAttribute('title'), long);
+    assert.equal(await cell.textContent(), long, 'screen readers read the whole text');
+    await shot(page, '10-long-text-clipped');
+    await cell.focus();
+    const focusedHeight = await row.evaluate((tr) => tr.getBoundingClientRect().height);
+    assert.ok(focusedHeight > rowHeight * 2, 'focused, the whole text shows');
+    await cell.blur();
+
+    // Go to page 5 by number (Enter), then page 1 (the Go button); an impossible page is refused.
+    const jump = pager.getByLabel('Go to page');
+    await jump.fill('5');
+    await jump.press('Enter');
+    await pager.getByText('Page 5 of 6').waitFor();
+    await page.waitForFunction(() => document.querySelector('table.data tbody tr th')?.textContent === 'Project 101');
+    assert.deepEqual(await widths(), firstWidths, 'the columns keep their widths from page to page');
+    await shot(page, '11-page-5-of-6');
+    await jump.fill('9');
+    await pager.getByRole('button', { name: 'Go' }).click();
+    assert.equal(await jump.getAttribute('aria-invalid'), 'true');
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'There is no page 9: enter a page from 1 to 6.' })
+      .waitFor({ state: 'attached' });
+    await pager.getByText('Page 5 of 6').waitFor();
+    await jump.fill('6');
+    await pager.getByRole('button', { name: 'Go' }).click();
+    await pager.getByText('Page 6 of 6').waitFor();
+    assert.equal(await jump.getAttribute('aria-invalid'), null);
+    assert.deepEqual(await rowNames(table), names.slice(125));
+  });
+
   test('shows API errors in plain words and keeps the dialog open; Escape closes it', async () => {
     const account = await createAccount(server, 'Console Errors');
     await account.client.post('/projects/insert', { name: 'Campaign 2026' });
