@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import qrcode from 'qrcode-generator';
 import { createUser } from './factories.js';
 import { createAccount, startTestServer, type TestServer } from './helpers.js';
 
@@ -15,6 +16,7 @@ import { createAccount, startTestServer, type TestServer } from './helpers.js';
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve(import.meta.dirname, '..', 'test-output', 'console');
 const WEB_DIR = path.resolve(import.meta.dirname, '..', 'src', 'web');
+const AXE = fs.readFileSync(path.resolve(import.meta.dirname, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const skipBrowser =
   !fs.existsSync(CHROMIUM) && !process.env.CI
     ? `console browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium); they always run in CI`
@@ -413,6 +415,105 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
     await pager.getByText('Page 6 of 6').waitFor();
     assert.equal(await jump.getAttribute('aria-invalid'), null);
     assert.deepEqual(await rowNames(table), names.slice(125));
+  });
+
+  /**
+   * axe-core, evaluated in the page (not injected as a script: the CSP would refuse it), on what the page
+   * shows: no serious or critical violation.
+   */
+  async function expectAccessible(page: Page, what: string): Promise<void> {
+    await page.evaluate(AXE);
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: any[] }> } }).axe;
+      const result = await axe.run({ resultTypes: ['violations'] });
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(' ')) }));
+    });
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(serious, [], `${what}: axe-core violations`);
+  }
+
+  test('My account: API tokens (the value shown once, a copy button, list, delete) and MFA with a locally drawn QR code', async () => {
+    const account = await createAccount(server, 'Console Tokens');
+    const page = await newPage();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await signIn(page, account);
+    await navLink(page, 'My account').click();
+    await heading(page, 'My account').waitFor();
+    await page.getByText('No API tokens yet.').waitFor();
+    await expectAccessible(page, 'my account');
+
+    // Create: the value is shown once, with a copy button; it works against the API.
+    await page.getByRole('button', { name: 'New API token' }).click();
+    await page.getByLabel('Title').fill('Backup script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const shown = page.getByRole('dialog', { name: 'API token “Backup script”' });
+    await shown.waitFor();
+    await shown.getByText('this is the only time it is shown').waitFor();
+    const value = await shown.getByLabel('Token').inputValue();
+    assert.ok(value.length > 20);
+    seen.tokens.add(value);
+    await expectAccessible(page, 'token shown once');
+    await shot(page, '20-api-token-shown-once');
+    await shown.getByRole('button', { name: 'Copy' }).click();
+    await shown.getByText('Copied to the clipboard.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), value);
+    const viaToken = await fetch(`${server.url}/authentication/user`, { headers: { authorization: `Bearer ${value}` } });
+    assert.equal(viaToken.status, 200);
+    await shown.getByRole('button', { name: 'Done' }).click();
+    const tokens = page.getByRole('table', { name: 'Your API tokens' });
+    await tokens.getByRole('rowheader', { name: 'Backup script' }).waitFor();
+    assert.equal(await tokens.locator('tbody tr td').nth(1).textContent(), 'Never');
+    assert.equal(await page.getByText(value).count(), 0, 'the value is not shown again');
+
+    // Delete: the token stops working.
+    await tokens.getByRole('button', { name: 'Delete Backup script' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete token' }).click();
+    await page.getByText('No API tokens yet.').waitFor();
+    const after = await fetch(`${server.url}/authentication/user`, { headers: { authorization: `Bearer ${value}` } });
+    assert.equal(after.status, 401);
+
+    // MFA: the QR code is drawn in the page and encodes the otpauth URI of the key shown beside it.
+    await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
+    const setup = page.getByRole('dialog', { name: 'Turn on two-step verification' });
+    const secret = (await setup.locator('code.secret').textContent())!;
+    assert.match(secret, /^[A-Z2-7]{16,}$/);
+    const qr = setup.getByRole('img', { name: /QR code/ });
+    await qr.waitFor();
+    await expectAccessible(page, 'MFA setup');
+    await shot(page, '21-mfa-setup');
+    const expected = qrcode(0, 'M');
+    expected.addData(`otpauth://totp/${encodeURIComponent(`clickd:${account.email}`)}?secret=${secret}&issuer=clickd`);
+    expected.make();
+    const count = expected.getModuleCount();
+    const drawn = await qr.evaluate((canvas: HTMLCanvasElement, n: number) => {
+      const scale = canvas.width / (n + 8);
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const dark: boolean[] = [];
+      for (let r = 0; r < n; r++)
+        for (let c = 0; c < n; c++) {
+          const x = Math.floor((c + 4 + 0.5) * scale);
+          const y = Math.floor((r + 4 + 0.5) * scale);
+          dark.push(data[(y * canvas.width + x) * 4]! < 128);
+        }
+      return dark;
+    }, count);
+    const wanted: boolean[] = [];
+    for (let r = 0; r < count; r++) for (let c = 0; c < count; c++) wanted.push(expected.isDark(r, c));
+    assert.deepEqual(drawn, wanted, 'the QR code encodes the otpauth URI');
+
+    const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
+    await setup.getByLabel('Verification code').fill(totp.generate());
+    await setup.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByText('Two-step verification is on').waitFor();
+    assert.equal((await account.client.get('/authentication/user')).body.mfa, true);
+
+    // Off again, with a current code (the next one: each code works once).
+    await page.getByRole('button', { name: 'Turn off two-step verification' }).click();
+    const off = page.getByRole('dialog', { name: 'Turn off two-step verification' });
+    await off.getByLabel('Verification code').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await off.getByRole('button', { name: 'Turn off' }).click();
+    await page.getByText('Two-step verification is off').waitFor();
+    assert.equal((await account.client.get('/authentication/user')).body.mfa, false);
   });
 
   test('shows API errors in plain words and keeps the dialog open; Escape closes it', async () => {

@@ -3,6 +3,7 @@
 
 import { api, ApiError, getToken, setToken, setUnauthorizedHandler, setUser } from './api.js';
 import { announce, errorBox, h, nextId } from './dom.js';
+import { renderAccount } from './account.js';
 import { renderDrive, renderDrives } from './drives.js';
 import { renderProject, renderProjects } from './projects.js';
 
@@ -28,7 +29,10 @@ async function route() {
     if (link.dataset.nav === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  if (section === 'drives') {
+  if (section === 'account') {
+    document.title = 'My account · clickd console';
+    await renderAccount(main, refreshUser);
+  } else if (section === 'drives') {
     document.title = 'Drives · clickd console';
     if (id) await renderDrive(main, id, navigate);
     else renderDrives(main);
@@ -179,6 +183,12 @@ function renderMfa(card, session, username) {
   });
   code.focus();
   announce('Enter your verification code.');
+}
+
+/** Reads the signed-in user again (after a change to their MFA, for instance). */
+async function refreshUser() {
+  user = await api('GET', '/authentication/user');
+  setUser(user);
 }
 
 async function startSession(token) {
