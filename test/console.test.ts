@@ -516,6 +516,80 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
     assert.equal((await account.client.get('/authentication/user')).body.mfa, false);
   });
 
+  test('Users: list, invite, resend the invitation, edit type and status, delete; members do not get the page', async () => {
+    const account = await createAccount(server, 'Console Users');
+    const active = await createUser(server, account.accountId, { userType: 32, username: `dave-${Date.now()}@example.com` });
+    const page = await newPage();
+    await signIn(page, account);
+    await navLink(page, 'Users').click();
+    await heading(page, 'Users').waitFor();
+    await waitForTotal(page, '2 users');
+    const table = page.getByRole('table', { name: /^Users/ });
+    const row = (name: string) => table.locator('tbody tr', { has: page.getByRole('rowheader', { name }) });
+    // Neither the owner nor you can be deleted: no such button.
+    assert.equal(
+      await row(account.email)
+        .getByRole('button', { name: /^Delete/ })
+        .count(),
+      0,
+    );
+    await expectAccessible(page, 'users');
+
+    // Invite: a pending user, and an invitation in the outbox.
+    await page.getByRole('button', { name: 'Invite user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite a user' });
+    await dialog.getByLabel('Email').fill('carol@example.com');
+    await dialog.getByLabel('First name').fill('Carol');
+    await dialog.getByLabel('Type').selectOption({ label: 'Desktop creative user' });
+    await expectAccessible(page, 'invite dialog');
+    await shot(page, '22-invite-user');
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    await waitForTotal(page, '3 users');
+    await row('carol@example.com').getByText('Pending').waitFor();
+    const outbox = () =>
+      fs
+        .readdirSync(path.join(server.dataDir, 'outbox'))
+        .filter((f) => fs.readFileSync(path.join(server.dataDir, 'outbox', f), 'utf8').includes('carol@example.com')).length;
+    const invitations = outbox();
+    assert.ok(invitations >= 1);
+
+    await row('carol@example.com').getByRole('button', { name: 'Resend the invitation of carol@example.com' }).click();
+    await page.locator('p.notice', { hasText: 'Invitation sent again to carol@example.com.' }).waitFor();
+    assert.equal(outbox(), invitations + 1);
+
+    // Edit a pending user's type (no status to choose: they activate by accepting the invitation).
+    await row('carol@example.com').getByRole('button', { name: 'Edit carol@example.com' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit user carol@example.com' });
+    assert.equal(await edit.getByLabel('Status').count(), 0);
+    await edit.getByLabel('Type').selectOption({ label: 'Account user' });
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await row('carol@example.com').getByText('Account user').waitFor();
+
+    // Deactivate an active user.
+    await row(active.email)
+      .getByRole('button', { name: `Edit ${active.email}` })
+      .click();
+    const editActive = page.getByRole('dialog', { name: `Edit user ${active.email}` });
+    await editActive.getByLabel('Status').selectOption('2');
+    await editActive.getByRole('button', { name: 'Save changes' }).click();
+    await row(active.email).getByText('Inactive').waitFor();
+    const listed = await account.client.get('/user/get_all_users', { username: active.email });
+    assert.equal(listed.body.data[0].status, 2);
+    await shot(page, '23-users');
+
+    await row('carol@example.com').getByRole('button', { name: 'Delete carol@example.com' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete user' }).click();
+    await waitForTotal(page, '2 users');
+
+    // A member sees no Users page.
+    const member = await createUser(server, account.accountId, { userType: 32 });
+    const memberPage = await newPage();
+    await signIn(memberPage, member);
+    assert.equal(await navLink(memberPage, 'Users').count(), 0);
+    await memberPage.goto(`${server.url}/#/users`);
+    await heading(memberPage, 'Projects').waitFor();
+  });
+
   test('shows API errors in plain words and keeps the dialog open; Escape closes it', async () => {
     const account = await createAccount(server, 'Console Errors');
     await account.client.post('/projects/insert', { name: 'Campaign 2026' });

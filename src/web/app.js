@@ -1,11 +1,12 @@
 // The clickd console: sign-in (with the MFA challenge), then the Projects and Drives pages. Pages are
 // chosen by the URL hash (#/projects, #/drives/<id>); the token never appears in it.
 
-import { api, ApiError, getToken, setToken, setUnauthorizedHandler, setUser } from './api.js';
+import { api, ApiError, getToken, session, setToken, setUnauthorizedHandler, setUser } from './api.js';
 import { announce, errorBox, h, nextId } from './dom.js';
 import { renderAccount } from './account.js';
 import { renderDrive, renderDrives } from './drives.js';
 import { renderProject, renderProjects } from './projects.js';
+import { renderUsers } from './users.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -29,7 +30,10 @@ async function route() {
     if (link.dataset.nav === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  if (section === 'account') {
+  if (section === 'users' && session.admin) {
+    document.title = 'Users · clickd console';
+    renderUsers(main);
+  } else if (section === 'account') {
     document.title = 'My account · clickd console';
     await renderAccount(main, refreshUser);
   } else if (section === 'drives') {
@@ -49,6 +53,8 @@ function showSignedIn() {
   who.append('Signed in as ', h('strong', {}, displayName(user)));
   nav.hidden = false;
   account.hidden = false;
+  // Users and groups are managed by account admins; the API refuses them to others.
+  for (const link of nav.querySelectorAll('[data-admin]')) link.hidden = !session.admin;
 }
 
 function displayName(u) {
