@@ -590,6 +590,80 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
     await heading(memberPage, 'Projects').waitFor();
   });
 
+  test('Groups: list, create, edit, delete and restore; a group’s page adds and removes members', async () => {
+    const account = await createAccount(server, 'Console Groups');
+    const ann = await createUser(server, account.accountId, {
+      userType: 32,
+      username: `ann-${Date.now()}@example.com`,
+      firstname: 'Ann',
+    });
+    const ben = await createUser(server, account.accountId, {
+      userType: 64,
+      username: `ben-${Date.now()}@example.com`,
+      firstname: 'Ben',
+    });
+    const page = await newPage();
+    await signIn(page, account);
+    await navLink(page, 'Groups').click();
+    await heading(page, 'Groups').waitFor();
+    await waitForTotal(page, '0 groups');
+
+    await page.getByRole('button', { name: 'New group' }).click();
+    const create = page.getByRole('dialog', { name: 'New group' });
+    await create.getByLabel('Name').fill('Editors');
+    await create.getByLabel('Description').fill('They edit');
+    await create.getByRole('button', { name: 'Create group' }).click();
+    await waitForTotal(page, '1 group');
+    const table = page.getByRole('table', { name: /^Groups/ });
+    await table.getByRole('button', { name: 'Edit Editors' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit group “Editors”' });
+    await edit.getByLabel('Description').fill('They edit the campaign');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await table.getByText('They edit the campaign').waitFor();
+    await expectAccessible(page, 'groups');
+
+    // The group's page: add both users, remove one.
+    await table.getByRole('link', { name: 'Editors' }).click();
+    await heading(page, 'Group “Editors”').waitFor();
+    await waitForTotal(page, '0 members');
+    await page.getByRole('button', { name: 'Add members' }).click();
+    const add = page.getByRole('dialog', { name: 'Add members to “Editors”' });
+    const users = add.getByLabel('Users (Ctrl or Shift to pick several)');
+    await users.selectOption([ann.userId, ben.userId]);
+    await expectAccessible(page, 'add members');
+    await add.getByRole('button', { name: 'Add' }).click();
+    await waitForTotal(page, '2 members');
+    const members = page.getByRole('table', { name: /^Members of Editors/ });
+    assert.deepEqual((await rowNames(members)).sort(), [ann.email, ben.email].sort());
+    await expectAccessible(page, 'group page');
+    await shot(page, '24-group-members');
+    await members.getByRole('button', { name: `Remove ${ben.email} from Editors` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove member' }).click();
+    await waitForTotal(page, '1 member');
+    const listed = await account.client.get('/usergroup/get_all', { name: 'Editors' });
+    const assigned = await account.client.get('/usergroup/get_assigned_users', { userGroupId: listed.body.data[0].id });
+    assert.deepEqual(
+      assigned.body.data.map((m: { user: { id: string } }) => m.user.id),
+      [ann.userId],
+    );
+
+    // Delete, then restore from the deleted groups.
+    await page.getByRole('link', { name: 'Groups' }).first().click();
+    await heading(page, 'Groups').waitFor();
+    await table.getByRole('button', { name: 'Delete Editors' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete group' }).click();
+    await waitForTotal(page, '0 groups');
+    await page.getByLabel('Show deleted').check();
+    await table.getByRole('button', { name: 'Restore Editors' }).click();
+    await waitForTotal(page, '0 deleted groups');
+    await page.getByLabel('Show deleted').uncheck();
+    await waitForTotal(page, '1 group');
+
+    const memberPage = await newPage();
+    await signIn(memberPage, ann);
+    assert.equal(await navLink(memberPage, 'Groups').count(), 0);
+  });
+
   test('shows API errors in plain words and keeps the dialog open; Escape closes it', async () => {
     const account = await createAccount(server, 'Console Errors');
     await account.client.post('/projects/insert', { name: 'Campaign 2026' });

@@ -7,6 +7,7 @@ import { renderAccount } from './account.js';
 import { renderDrive, renderDrives } from './drives.js';
 import { renderProject, renderProjects } from './projects.js';
 import { renderUsers } from './users.js';
+import { renderGroup, renderGroups } from './groups.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -30,7 +31,11 @@ async function route() {
     if (link.dataset.nav === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  if (section === 'users' && session.admin) {
+  if (section === 'groups' && session.admin) {
+    document.title = 'Groups · clickd console';
+    if (id) await renderGroup(main, id);
+    else renderGroups(main);
+  } else if (section === 'users' && session.admin) {
     document.title = 'Users · clickd console';
     renderUsers(main);
   } else if (section === 'account') {
