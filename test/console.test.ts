@@ -664,6 +664,94 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
     assert.equal(await navLink(memberPage, 'Groups').count(), 0);
   });
 
+  test('Grants: grant, change Read/ReadWrite and revoke from the project’s, drive’s, user’s and group’s pages', async () => {
+    const account = await createAccount(server, 'Console Grants');
+    const ann = await createUser(server, account.accountId, { userType: 32, firstname: 'Ann', lastname: 'Grant' });
+    const project = (await account.client.post('/projects/insert', { name: 'Campaign' })).body;
+    const drive = (await account.client.post('/sharedclouddrive/insert', { name: 'Team Drive' })).body;
+    const group = (await account.client.post('/usergroup/insert', { name: 'Editors' })).body;
+    await account.client.post('/usergroup/assign_users', [{ userId: ann.userId, userGroupId: group.id }]);
+    const page = await newPage();
+    await signIn(page, account);
+    const permissions = () => page.getByRole('table', { name: /^Permissions of/ });
+    const grant = async (who: string, permission: 'Read' | 'Read and write') => {
+      await page.getByRole('button', { name: 'Grant access' }).click();
+      const dialog = page.getByRole('dialog', { name: /^Grant access/ });
+      await dialog.getByLabel(/^(User or group|Project or drive)/).selectOption({ label: who });
+      await dialog.getByLabel('Permission').selectOption({ label: permission });
+      await dialog.getByRole('button', { name: 'Grant' }).click();
+    };
+
+    // The project's page: grant Ann, then change her to Read and write; grant the group; revoke Ann.
+    await page.goto(`${server.url}/#/projects/${project.id}`);
+    await heading(page, 'Campaign').waitFor();
+    await page.getByText('Nothing granted yet.').waitFor();
+    await grant(`User: Ann Grant (${ann.email})`, 'Read');
+    await permissions()
+      .getByRole('rowheader', { name: `Ann Grant (${ann.email})` })
+      .waitFor();
+    await permissions().getByLabel(`Permission of Ann Grant (${ann.email})`).selectOption({ label: 'Read and write' });
+    await page.getByRole('status').filter({ hasText: 'now has read and write access' }).waitFor({ state: 'attached' });
+    const users = await account.client.get('/userspermission/get_users_assigned_to_project', { projectId: project.id });
+    assert.deepEqual(
+      users.body.data.map((r: any) => [r.user.id, r.permission.permissionType]),
+      [[ann.userId, 2]],
+    );
+    await grant('Group: Editors', 'Read');
+    await permissions().getByRole('rowheader', { name: 'Editors' }).waitFor();
+    // Who can reach the project follows at once: Ann directly and through the group.
+    const reachProject = page.getByRole('table', { name: 'Users and groups who can reach this project' });
+    await reachProject.getByRole('row', { name: /Ann Grant.*Member of group “Editors”/ }).waitFor();
+    await expectAccessible(page, 'project permissions');
+    await shot(page, '25-project-permissions');
+    await permissions()
+      .getByRole('button', { name: `Revoke Ann Grant (${ann.email})` })
+      .click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length > 0);
+    await permissions()
+      .getByRole('rowheader', { name: `Ann Grant (${ann.email})` })
+      .waitFor({ state: 'detached' });
+    assert.equal(
+      (await account.client.get('/userspermission/get_users_assigned_to_project', { projectId: project.id })).body.total,
+      0,
+    );
+
+    // The drive's page: grant the group; who reaches the drive shows Ann through it.
+    await page.goto(`${server.url}/#/drives/${drive.id}`);
+    await heading(page, 'Team Drive').waitFor();
+    await grant('Group: Editors', 'Read and write');
+    await permissions().getByRole('rowheader', { name: 'Editors' }).waitFor();
+    const reach = page.getByRole('table', { name: 'Users and groups who can reach this drive' });
+    await reach.getByRole('row', { name: /Ann Grant.*Member of group “Editors”/ }).waitFor();
+
+    // The user's page: grant Ann the drive directly.
+    await page.goto(`${server.url}/#/users/${ann.userId}`);
+    await heading(page, 'Ann Grant').waitFor();
+    await page.getByText('Nothing granted yet.').waitFor();
+    await grant('Drive: Team Drive', 'Read');
+    await permissions().getByRole('rowheader', { name: 'Team Drive' }).waitFor();
+    await expectAccessible(page, 'user permissions');
+    const direct = await account.client.get('/userspermission/get_sharedclouddrive_assigned_to_user', { userId: ann.userId });
+    assert.equal(direct.body.data[0].permission.permissionType, 1);
+
+    // The group's page lists the project and the drive granted to it.
+    await page.goto(`${server.url}/#/groups/${group.id}`);
+    await heading(page, 'Group “Editors”').waitFor();
+    await permissions().getByRole('rowheader', { name: 'Campaign' }).waitFor();
+    await permissions().getByRole('rowheader', { name: 'Team Drive' }).waitFor();
+    assert.equal(await permissions().getByLabel('Permission of Team Drive').inputValue(), '2');
+    await expectAccessible(page, 'group permissions');
+    await shot(page, '26-group-permissions');
+
+    // A member sees no Permissions section on the project's page.
+    const memberPage = await newPage();
+    await signIn(memberPage, ann);
+    await memberPage.goto(`${server.url}/#/projects/${project.id}`);
+    await heading(memberPage, 'Campaign').waitFor();
+    assert.equal(await memberPage.getByRole('button', { name: 'Grant access' }).count(), 0);
+  });
+
   test('shows API errors in plain words and keeps the dialog open; Escape closes it', async () => {
     const account = await createAccount(server, 'Console Errors');
     await account.client.post('/projects/insert', { name: 'Campaign 2026' });

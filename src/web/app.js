@@ -6,7 +6,7 @@ import { announce, errorBox, h, nextId } from './dom.js';
 import { renderAccount } from './account.js';
 import { renderDrive, renderDrives } from './drives.js';
 import { renderProject, renderProjects } from './projects.js';
-import { renderUsers } from './users.js';
+import { renderUser, renderUsers } from './users.js';
 import { renderGroup, renderGroups } from './groups.js';
 
 const main = document.getElementById('main');
@@ -37,7 +37,8 @@ async function route() {
     else renderGroups(main);
   } else if (section === 'users' && session.admin) {
     document.title = 'Users · clickd console';
-    renderUsers(main);
+    if (id) await renderUser(main, id);
+    else renderUsers(main);
   } else if (section === 'account') {
     document.title = 'My account · clickd console';
     await renderAccount(main, refreshUser);

@@ -3,6 +3,7 @@
 
 import { api, ApiError, fetchAll, findWithDetails } from './api.js';
 import { announce, confirmDialog, errorBox, formatDate, formDialog, h, hidden, nextId, yesNo } from './dom.js';
+import { grantsSection } from './grants.js';
 import { listState, pagedTable } from './table.js';
 import { fullName } from './users.js';
 
@@ -145,6 +146,7 @@ export async function renderGroup(main, id) {
     );
     return;
   }
+  const grants = grantsSection('group', group);
   const members = pagedTable({
     label: `Members of ${group.name}`,
     noun: ['member', 'members'],
@@ -229,6 +231,8 @@ export async function renderGroup(main, id) {
     h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, `Group “${group.name}”`)),
     group.description ? h('p', { class: 'lede' }, group.description) : null,
     h('section', { 'aria-labelledby': 'members-title' }, h('h2', { id: 'members-title' }, 'Members'), members.element),
+    grants.element,
   );
   void members.reload();
+  void grants.load();
 }

@@ -5,6 +5,7 @@
 
 import { api, session } from './api.js';
 import { announce, confirmDialog, formatDate, formDialog, h, hidden } from './dom.js';
+import { grantsSection } from './grants.js';
 import { listState, pagedTable } from './table.js';
 
 const state = listState('Username');
@@ -121,7 +122,7 @@ export function renderUsers(main) {
     toolbar: [inviteButton],
     actionsWidth: '16rem',
     columns: [
-      { label: 'Email', sortField: 'Username', cell: (u) => u.username },
+      { label: 'Email', sortField: 'Username', cell: (u) => h('a', { href: `#/users/${u.id}` }, u.username) },
       { label: 'Name', sortField: 'Firstname', cell: (u) => fullName(u) },
       {
         label: 'Type',
@@ -201,4 +202,33 @@ export function renderUsers(main) {
     table.element,
   );
   void table.reload();
+}
+
+/** One user: who they are, and what is granted to them (projects and drives). */
+export async function renderUser(main, id) {
+  let user;
+  for (let page = 1; !user; page++) {
+    const res = await api('GET', '/user/get_all_users', { query: { page, pagesize: 1000 } });
+    user = res.data.find((u) => u.id === id);
+    if (res.data.length < 1000) break;
+  }
+  if (!user) {
+    main.replaceChildren(
+      h('h1', { tabindex: '-1' }, 'User not found'),
+      h('p', {}, h('a', { href: '#/users' }, 'Back to the users')),
+    );
+    return;
+  }
+  const grants = grantsSection('user', user);
+  main.replaceChildren(
+    h('p', { class: 'breadcrumb' }, h('a', { href: '#/users' }, 'Users'), ' / ', user.username),
+    h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, fullName(user) || user.username)),
+    h(
+      'p',
+      { class: 'lede' },
+      `${user.username} · ${user.owner ? 'Owner, ' : ''}${typeLabel(user.userType)} · ${STATUS[user.status] ?? user.status}`,
+    ),
+    grants.element,
+  );
+  await grants.load();
 }
