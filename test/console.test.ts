@@ -752,6 +752,56 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
     assert.equal(await memberPage.getByRole('button', { name: 'Grant access' }).count(), 0);
   });
 
+  test('axe-core: no serious or critical violation on the other screens, for an admin and for a member', async () => {
+    const account = await createAccount(server, 'Console Axe');
+    const project = (await account.client.post('/projects/insert', { name: 'Axe Project', description: 'x'.repeat(300) })).body;
+    const drive = (await account.client.post('/sharedclouddrive/insert', { name: 'Axe Drive' })).body;
+    await account.client.post('/projects/assign_sharedclouddrive', [{ projectId: project.id, sharedCloudDriveId: drive.id }]);
+    const member = await createUser(server, account.accountId, { userType: 32 });
+    await account.client.post('/userspermission/users_project_permission', [
+      { userId: member.userId, projectId: project.id, permissionType: 1 },
+    ]);
+    const page = await newPage();
+    await page.goto(`${server.url}/`);
+    await heading(page, 'Sign in to clickd').waitFor();
+    await expectAccessible(page, 'sign-in');
+    await signIn(page, account);
+    await waitForTotal(page, '1 project');
+    await expectAccessible(page, 'projects');
+    await page.getByRole('button', { name: 'New project' }).click();
+    await expectAccessible(page, 'new project dialog');
+    await page.keyboard.press('Escape');
+    await page.goto(`${server.url}/#/projects/${project.id}`);
+    await heading(page, 'Axe Project').waitFor();
+    await page
+      .getByText('Nothing granted yet.')
+      .or(page.getByRole('table', { name: /^Permissions of/ }))
+      .first()
+      .waitFor();
+    await expectAccessible(page, 'project page');
+    await navLink(page, 'Drives').click();
+    await waitForTotal(page, '1 drive');
+    await expectAccessible(page, 'drives');
+    await page.goto(`${server.url}/#/drives/${drive.id}`);
+    await heading(page, 'Axe Drive').waitFor();
+    await expectAccessible(page, 'drive page');
+
+    const memberPage = await newPage();
+    await signIn(memberPage, member);
+    await waitForTotal(memberPage, '1 project');
+    await expectAccessible(memberPage, 'member projects');
+    await memberPage.goto(`${server.url}/#/projects/${project.id}`);
+    await heading(memberPage, 'Axe Project').waitFor();
+    await expectAccessible(memberPage, 'member project page');
+    await navLink(memberPage, 'My account').click();
+    await heading(memberPage, 'My account').waitFor();
+    await expectAccessible(memberPage, 'member account');
+
+    // The check does see a problem: a button without a name is a critical violation.
+    await memberPage.evaluate(() => document.querySelector('main')!.append(document.createElement('button')));
+    await assert.rejects(expectAccessible(memberPage, 'broken on purpose'), /button-name/);
+  });
+
   test('shows API errors in plain words and keeps the dialog open; Escape closes it', async () => {
     const account = await createAccount(server, 'Console Errors');
     await account.client.post('/projects/insert', { name: 'Campaign 2026' });
