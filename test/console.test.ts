@@ -472,6 +472,7 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
     const after = await fetch(`${server.url}/authentication/user`, { headers: { authorization: `Bearer ${value}` } });
     assert.equal(after.status, 401);
 
+    const mfa = page.getByRole('region', { name: 'Two-step verification (MFA)' });
     // MFA: the QR code is drawn in the page and encodes the otpauth URI of the key shown beside it.
     await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
     const setup = page.getByRole('dialog', { name: 'Turn on two-step verification' });
@@ -504,7 +505,7 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
     const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
     await setup.getByLabel('Verification code').fill(totp.generate());
     await setup.getByRole('button', { name: 'Turn on' }).click();
-    await page.getByText('Two-step verification is on').waitFor();
+    await mfa.getByText('Two-step verification is on').waitFor();
     assert.equal((await account.client.get('/authentication/user')).body.mfa, true);
 
     // Off again, with a current code (the next one: each code works once).
@@ -512,7 +513,7 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
     const off = page.getByRole('dialog', { name: 'Turn off two-step verification' });
     await off.getByLabel('Verification code').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
     await off.getByRole('button', { name: 'Turn off' }).click();
-    await page.getByText('Two-step verification is off').waitFor();
+    await mfa.getByText('Two-step verification is off').waitFor();
     assert.equal((await account.client.get('/authentication/user')).body.mfa, false);
   });
 
