@@ -26,14 +26,14 @@ export interface Config {
   debugQueryCount: boolean;
 }
 
-/** The per-user data directory, following each platform's convention. */
+/** The per-user data directory, following each platform's convention (an empty variable counts as unset). */
 export function defaultDataDir(): string {
   const home = os.homedir();
   if (process.platform === 'win32') {
-    return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'clickd');
+    return path.join(process.env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'clickd');
   }
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'clickd');
-  return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'clickd');
+  return path.join(process.env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'clickd');
 }
 
 function list(value: string | undefined): string[] {

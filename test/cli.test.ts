@@ -377,6 +377,70 @@ describe('clickd users, groups and permissions', () => {
   });
 });
 
+describe('issue 12: one error format, short usage errors, --json always JSON, XDG_DATA_HOME', () => {
+  test('a usage error is one line and a hint naming the command’s help, exit code 2', async () => {
+    expectFailure(
+      await clickd(['projects', 'list', '--colour']),
+      2,
+      "error: unknown option '--colour'\nsee clickd projects list --help\n",
+    );
+    expectFailure(
+      await clickd(['projects', 'create']),
+      2,
+      "error: missing required argument 'name'\nsee clickd projects create --help\n",
+    );
+    expectFailure(
+      await clickd(['permissions', 'grant', '--user', 'nobody@example.com']),
+      2,
+      'error: give one of --user or --group, and one of --project or --drive\nsee clickd permissions grant --help\n',
+    );
+    const serve = await clickd(['serve', '--port', 'eighty']);
+    assert.equal(serve.code, 1);
+    assert.equal(serve.stderr.trim().split('\n').length, 2, serve.stderr);
+    assert.match(serve.stderr, /^error: option '--port <port>' argument 'eighty' is invalid\. .*\nsee clickd serve --help\n$/);
+  });
+
+  test('--json prints {"ok": true} for calls that answer with no body', async () => {
+    const created = await json(['projects', 'create', 'Json Only']);
+    assert.deepEqual(await json(['projects', 'delete', created.id]), { ok: true });
+    assert.deepEqual(await json(['projects', 'restore', 'Json Only']), { ok: true });
+    const drive = await json(['drives', 'create', 'Json Drive']);
+    assert.deepEqual(await json(['projects', 'assign', 'Json Only', drive.id]), { ok: true });
+    assert.deepEqual(await json(['projects', 'unassign', 'Json Only', 'Json Drive']), { ok: true });
+    assert.deepEqual(await json(['drives', 'delete', 'Json Drive']), { ok: true });
+  });
+
+  test('account create fails as every command does: error: CODE: message, exit 1', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clickd-cli-data-'));
+    try {
+      const args = ['account', 'create', '--data-dir', dataDir, '--name', 'Dup', '--email', 'dup@example.com'];
+      const first = await clickd([...args, '--password', 'long-enough-pass']);
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(JSON.parse(first.stdout).database, path.join(dataDir, 'clickd.db'));
+      expectFailure(await clickd([...args, '--password', 'long-enough-pass']), 1, /^error: DUPLICATE: [^\n]+\n$/);
+      expectFailure(await clickd(args), 1, /^error: [A-Z_]+: A password is required[^\n]+\n$/);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('an empty XDG_DATA_HOME falls back to ~/.local/share, as if it were unset', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'clickd-cli-home-'));
+    try {
+      const args = ['account', 'create', '--name', 'Xdg', '--email', 'xdg@example.com', '--password', 'long-enough-pass'];
+      const empty = await clickd(args, { HOME: home, XDG_DATA_HOME: '' });
+      assert.equal(empty.code, 0, empty.stderr);
+      assert.equal(JSON.parse(empty.stdout).database, path.join(home, '.local', 'share', 'clickd', 'clickd.db'));
+      assert.equal(fs.existsSync(path.join(ROOT, 'clickd')), false, 'nothing written in the current directory');
+      const set = await clickd(args, { HOME: home, XDG_DATA_HOME: path.join(home, 'xdg') });
+      assert.equal(set.code, 0, set.stderr);
+      assert.equal(JSON.parse(set.stdout).database, path.join(home, 'xdg', 'clickd', 'clickd.db'));
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('clickd --version and the start-up bundle', () => {
   test('--version prints the version of package.json', async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };

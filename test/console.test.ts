@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import qrcode from 'qrcode-generator';
 import { createUser } from './factories.js';
 import { createAccount, startTestServer, type TestServer } from './helpers.js';
 
@@ -15,6 +16,7 @@ import { createAccount, startTestServer, type TestServer } from './helpers.js';
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve(import.meta.dirname, '..', 'test-output', 'console');
 const WEB_DIR = path.resolve(import.meta.dirname, '..', 'src', 'web');
+const AXE = fs.readFileSync(path.resolve(import.meta.dirname, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const skipBrowser =
   !fs.existsSync(CHROMIUM) && !process.env.CI
     ? `console browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium); they always run in CI`
@@ -350,6 +352,455 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
     await pager.getByText('Page 1 of 2').waitFor();
     await page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length === 50);
     assert.deepEqual(await rowNames(table), names.slice(0, 50));
+  });
+
+  test('jumps to a page by number; long texts are clipped to two lines, whole on hover and focus; column widths stay put', async () => {
+    const account = await createAccount(server, 'Console Jump');
+    const long = `A very long description. ${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(12)}The end.`;
+    assert.ok(long.length > 700);
+    const names = Array.from({ length: 130 }, (_, i) => `Project ${String(i + 1).padStart(3, '0')}`);
+    for (let i = 0; i < names.length; i += 26) {
+      await Promise.all(
+        names
+          .slice(i, i + 26)
+          .map((name) => account.client.post('/projects/insert', { name, description: name === 'Project 002' ? long : 'Short' })),
+      );
+    }
+    const page = await newPage();
+    await signIn(page, account);
+    const table = projectsTable(page);
+    const pager = page.getByRole('navigation', { name: 'Pages of projects' });
+    await waitForTotal(page, '130 projects');
+    await pager.getByText('Page 1 of 6').waitFor();
+    const widths = () =>
+      table.locator('thead th').evaluateAll((ths) => ths.map((th) => Math.round(th.getBoundingClientRect().width)));
+    const firstWidths = await widths();
+
+    // The 700-character description takes two lines, not a tower; its full text is the tooltip.
+    const row = table.locator('tbody tr', { has: page.getByRole('rowheader', { name: 'Project 002' }) });
+    const rowHeight = await row.evaluate((tr) => tr.getBoundingClientRect().height);
+    const plainHeight = await table
+      .locator('tbody tr')
+      .first()
+      .evaluate((tr) => tr.getBoundingClientRect().height);
+    assert.ok(rowHeight < 70, `the row is ${rowHeight}px tall`);
+    assert.ok(rowHeight <= plainHeight * 2 + 2, `${rowHeight} vs ${plainHeight}`);
+    const cell = row.locator('.clip[title]');
+    assert.equal(await cell.getAttribute('title'), long);
+    assert.equal(await cell.textContent(), long, 'screen readers read the whole text');
+    await shot(page, '10-long-text-clipped');
+    await cell.focus();
+    const focusedHeight = await row.evaluate((tr) => tr.getBoundingClientRect().height);
+    assert.ok(focusedHeight > rowHeight * 2, 'focused, the whole text shows');
+    await cell.blur();
+
+    // Go to page 5 by number (Enter), then page 1 (the Go button); an impossible page is refused.
+    const jump = pager.getByLabel('Go to page');
+    await jump.fill('5');
+    await jump.press('Enter');
+    await pager.getByText('Page 5 of 6').waitFor();
+    await page.waitForFunction(() => document.querySelector('table.data tbody tr th')?.textContent === 'Project 101');
+    assert.deepEqual(await widths(), firstWidths, 'the columns keep their widths from page to page');
+    await shot(page, '11-page-5-of-6');
+    await jump.fill('9');
+    await pager.getByRole('button', { name: 'Go' }).click();
+    assert.equal(await jump.getAttribute('aria-invalid'), 'true');
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'There is no page 9: enter a page from 1 to 6.' })
+      .waitFor({ state: 'attached' });
+    await pager.getByText('Page 5 of 6').waitFor();
+    await jump.fill('6');
+    await pager.getByRole('button', { name: 'Go' }).click();
+    await pager.getByText('Page 6 of 6').waitFor();
+    assert.equal(await jump.getAttribute('aria-invalid'), null);
+    assert.deepEqual(await rowNames(table), names.slice(125));
+  });
+
+  /**
+   * axe-core, evaluated in the page (not injected as a script: the CSP would refuse it), on what the page
+   * shows: no serious or critical violation.
+   */
+  async function expectAccessible(page: Page, what: string): Promise<void> {
+    await page.evaluate(AXE);
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: any[] }> } }).axe;
+      const result = await axe.run({ resultTypes: ['violations'] });
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(' ')) }));
+    });
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(serious, [], `${what}: axe-core violations`);
+  }
+
+  test('My account: API tokens (the value shown once, a copy button, list, delete) and MFA with a locally drawn QR code', async () => {
+    const account = await createAccount(server, 'Console Tokens');
+    const page = await newPage();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await signIn(page, account);
+    await navLink(page, 'My account').click();
+    await heading(page, 'My account').waitFor();
+    await page.getByText('No API tokens yet.').waitFor();
+    await expectAccessible(page, 'my account');
+
+    // Create: the value is shown once, with a copy button; it works against the API.
+    await page.getByRole('button', { name: 'New API token' }).click();
+    await page.getByLabel('Title').fill('Backup script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const shown = page.getByRole('dialog', { name: 'API token “Backup script”' });
+    await shown.waitFor();
+    await shown.getByText('this is the only time it is shown').waitFor();
+    const value = await shown.getByLabel('Token').inputValue();
+    assert.ok(value.length > 20);
+    seen.tokens.add(value);
+    await expectAccessible(page, 'token shown once');
+    await shot(page, '20-api-token-shown-once');
+    await shown.getByRole('button', { name: 'Copy' }).click();
+    await shown.getByText('Copied to the clipboard.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), value);
+    const viaToken = await fetch(`${server.url}/authentication/user`, { headers: { authorization: `Bearer ${value}` } });
+    assert.equal(viaToken.status, 200);
+    await shown.getByRole('button', { name: 'Done' }).click();
+    const tokens = page.getByRole('table', { name: 'Your API tokens' });
+    await tokens.getByRole('rowheader', { name: 'Backup script' }).waitFor();
+    assert.equal(await tokens.locator('tbody tr td').nth(1).textContent(), 'Never');
+    assert.equal(await page.getByText(value).count(), 0, 'the value is not shown again');
+
+    // Delete: the token stops working.
+    await tokens.getByRole('button', { name: 'Delete Backup script' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete token' }).click();
+    await page.getByText('No API tokens yet.').waitFor();
+    const after = await fetch(`${server.url}/authentication/user`, { headers: { authorization: `Bearer ${value}` } });
+    assert.equal(after.status, 401);
+
+    const mfa = page.getByRole('region', { name: 'Two-step verification (MFA)' });
+    // MFA: the QR code is drawn in the page and encodes the otpauth URI of the key shown beside it.
+    await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
+    const setup = page.getByRole('dialog', { name: 'Turn on two-step verification' });
+    const secret = (await setup.locator('code.secret').textContent())!;
+    assert.match(secret, /^[A-Z2-7]{16,}$/);
+    const qr = setup.getByRole('img', { name: /QR code/ });
+    await qr.waitFor();
+    await expectAccessible(page, 'MFA setup');
+    await shot(page, '21-mfa-setup');
+    const expected = qrcode(0, 'M');
+    expected.addData(`otpauth://totp/${encodeURIComponent(`clickd:${account.email}`)}?secret=${secret}&issuer=clickd`);
+    expected.make();
+    const count = expected.getModuleCount();
+    const drawn = await qr.evaluate((canvas: HTMLCanvasElement, n: number) => {
+      const scale = canvas.width / (n + 8);
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const dark: boolean[] = [];
+      for (let r = 0; r < n; r++)
+        for (let c = 0; c < n; c++) {
+          const x = Math.floor((c + 4 + 0.5) * scale);
+          const y = Math.floor((r + 4 + 0.5) * scale);
+          dark.push(data[(y * canvas.width + x) * 4]! < 128);
+        }
+      return dark;
+    }, count);
+    const wanted: boolean[] = [];
+    for (let r = 0; r < count; r++) for (let c = 0; c < count; c++) wanted.push(expected.isDark(r, c));
+    assert.deepEqual(drawn, wanted, 'the QR code encodes the otpauth URI');
+
+    const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
+    await setup.getByLabel('Verification code').fill(totp.generate());
+    await setup.getByRole('button', { name: 'Turn on' }).click();
+    await mfa.getByText('Two-step verification is on').waitFor();
+    assert.equal((await account.client.get('/authentication/user')).body.mfa, true);
+
+    // Off again, with a current code (the next one: each code works once).
+    await page.getByRole('button', { name: 'Turn off two-step verification' }).click();
+    const off = page.getByRole('dialog', { name: 'Turn off two-step verification' });
+    await off.getByLabel('Verification code').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await off.getByRole('button', { name: 'Turn off' }).click();
+    await mfa.getByText('Two-step verification is off').waitFor();
+    assert.equal((await account.client.get('/authentication/user')).body.mfa, false);
+  });
+
+  test('Users: list, invite, resend the invitation, edit type and status, delete; members do not get the page', async () => {
+    const account = await createAccount(server, 'Console Users');
+    const active = await createUser(server, account.accountId, { userType: 32, username: `dave-${Date.now()}@example.com` });
+    const page = await newPage();
+    await signIn(page, account);
+    await navLink(page, 'Users').click();
+    await heading(page, 'Users').waitFor();
+    await waitForTotal(page, '2 users');
+    const table = page.getByRole('table', { name: /^Users/ });
+    const row = (name: string) => table.locator('tbody tr', { has: page.getByRole('rowheader', { name }) });
+    // Neither the owner nor you can be deleted: no such button.
+    assert.equal(
+      await row(account.email)
+        .getByRole('button', { name: /^Delete/ })
+        .count(),
+      0,
+    );
+    await expectAccessible(page, 'users');
+
+    // Invite: a pending user, and an invitation in the outbox.
+    await page.getByRole('button', { name: 'Invite user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite a user' });
+    await dialog.getByLabel('Email').fill('carol@example.com');
+    await dialog.getByLabel('First name').fill('Carol');
+    await dialog.getByLabel('Type').selectOption({ label: 'Desktop creative user' });
+    await expectAccessible(page, 'invite dialog');
+    await shot(page, '22-invite-user');
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    await waitForTotal(page, '3 users');
+    await row('carol@example.com').getByText('Pending').waitFor();
+    const outbox = () =>
+      fs
+        .readdirSync(path.join(server.dataDir, 'outbox'))
+        .filter((f) => fs.readFileSync(path.join(server.dataDir, 'outbox', f), 'utf8').includes('carol@example.com')).length;
+    const invitations = outbox();
+    assert.ok(invitations >= 1);
+
+    await row('carol@example.com').getByRole('button', { name: 'Resend the invitation of carol@example.com' }).click();
+    await page.locator('p.notice', { hasText: 'Invitation sent again to carol@example.com.' }).waitFor();
+    assert.equal(outbox(), invitations + 1);
+
+    // Edit a pending user's type (no status to choose: they activate by accepting the invitation).
+    await row('carol@example.com').getByRole('button', { name: 'Edit carol@example.com' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit user carol@example.com' });
+    assert.equal(await edit.getByLabel('Status').count(), 0);
+    await edit.getByLabel('Type').selectOption({ label: 'Account user' });
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await row('carol@example.com').getByText('Account user').waitFor();
+
+    // Deactivate an active user.
+    await row(active.email)
+      .getByRole('button', { name: `Edit ${active.email}` })
+      .click();
+    const editActive = page.getByRole('dialog', { name: `Edit user ${active.email}` });
+    await editActive.getByLabel('Status').selectOption('2');
+    await editActive.getByRole('button', { name: 'Save changes' }).click();
+    await row(active.email).getByText('Inactive').waitFor();
+    const listed = await account.client.get('/user/get_all_users', { username: active.email });
+    assert.equal(listed.body.data[0].status, 2);
+    await shot(page, '23-users');
+
+    await row('carol@example.com').getByRole('button', { name: 'Delete carol@example.com' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete user' }).click();
+    await waitForTotal(page, '2 users');
+
+    // A member sees no Users page.
+    const member = await createUser(server, account.accountId, { userType: 32 });
+    const memberPage = await newPage();
+    await signIn(memberPage, member);
+    assert.equal(await navLink(memberPage, 'Users').count(), 0);
+    await memberPage.goto(`${server.url}/#/users`);
+    await heading(memberPage, 'Projects').waitFor();
+  });
+
+  test('Groups: list, create, edit, delete and restore; a group’s page adds and removes members', async () => {
+    const account = await createAccount(server, 'Console Groups');
+    const ann = await createUser(server, account.accountId, {
+      userType: 32,
+      username: `ann-${Date.now()}@example.com`,
+      firstname: 'Ann',
+    });
+    const ben = await createUser(server, account.accountId, {
+      userType: 64,
+      username: `ben-${Date.now()}@example.com`,
+      firstname: 'Ben',
+    });
+    const page = await newPage();
+    await signIn(page, account);
+    await navLink(page, 'Groups').click();
+    await heading(page, 'Groups').waitFor();
+    await waitForTotal(page, '0 groups');
+
+    await page.getByRole('button', { name: 'New group' }).click();
+    const create = page.getByRole('dialog', { name: 'New group' });
+    await create.getByLabel('Name').fill('Editors');
+    await create.getByLabel('Description').fill('They edit');
+    await create.getByRole('button', { name: 'Create group' }).click();
+    await waitForTotal(page, '1 group');
+    const table = page.getByRole('table', { name: /^Groups/ });
+    await table.getByRole('button', { name: 'Edit Editors' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit group “Editors”' });
+    await edit.getByLabel('Description').fill('They edit the campaign');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await table.getByText('They edit the campaign').waitFor();
+    await expectAccessible(page, 'groups');
+
+    // The group's page: add both users, remove one.
+    await table.getByRole('link', { name: 'Editors' }).click();
+    await heading(page, 'Group “Editors”').waitFor();
+    await waitForTotal(page, '0 members');
+    await page.getByRole('button', { name: 'Add members' }).click();
+    const add = page.getByRole('dialog', { name: 'Add members to “Editors”' });
+    const users = add.getByLabel('Users (Ctrl or Shift to pick several)');
+    await users.selectOption([ann.userId, ben.userId]);
+    await expectAccessible(page, 'add members');
+    await add.getByRole('button', { name: 'Add' }).click();
+    await waitForTotal(page, '2 members');
+    const members = page.getByRole('table', { name: /^Members of Editors/ });
+    assert.deepEqual((await rowNames(members)).sort(), [ann.email, ben.email].sort());
+    await expectAccessible(page, 'group page');
+    await shot(page, '24-group-members');
+    await members.getByRole('button', { name: `Remove ${ben.email} from Editors` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove member' }).click();
+    await waitForTotal(page, '1 member');
+    const listed = await account.client.get('/usergroup/get_all', { name: 'Editors' });
+    const assigned = await account.client.get('/usergroup/get_assigned_users', { userGroupId: listed.body.data[0].id });
+    assert.deepEqual(
+      assigned.body.data.map((m: { user: { id: string } }) => m.user.id),
+      [ann.userId],
+    );
+
+    // Delete, then restore from the deleted groups.
+    await page.getByRole('link', { name: 'Groups' }).first().click();
+    await heading(page, 'Groups').waitFor();
+    await table.getByRole('button', { name: 'Delete Editors' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete group' }).click();
+    await waitForTotal(page, '0 groups');
+    await page.getByLabel('Show deleted').check();
+    await table.getByRole('button', { name: 'Restore Editors' }).click();
+    await waitForTotal(page, '0 deleted groups');
+    await page.getByLabel('Show deleted').uncheck();
+    await waitForTotal(page, '1 group');
+
+    const memberPage = await newPage();
+    await signIn(memberPage, ann);
+    assert.equal(await navLink(memberPage, 'Groups').count(), 0);
+  });
+
+  test('Grants: grant, change Read/ReadWrite and revoke from the project’s, drive’s, user’s and group’s pages', async () => {
+    const account = await createAccount(server, 'Console Grants');
+    const ann = await createUser(server, account.accountId, { userType: 32, firstname: 'Ann', lastname: 'Grant' });
+    const project = (await account.client.post('/projects/insert', { name: 'Campaign' })).body;
+    const drive = (await account.client.post('/sharedclouddrive/insert', { name: 'Team Drive' })).body;
+    const group = (await account.client.post('/usergroup/insert', { name: 'Editors' })).body;
+    await account.client.post('/usergroup/assign_users', [{ userId: ann.userId, userGroupId: group.id }]);
+    const page = await newPage();
+    await signIn(page, account);
+    const permissions = () => page.getByRole('table', { name: /^Permissions of/ });
+    const grant = async (who: string, permission: 'Read' | 'Read and write') => {
+      await page.getByRole('button', { name: 'Grant access' }).click();
+      const dialog = page.getByRole('dialog', { name: /^Grant access/ });
+      await dialog.getByLabel(/^(User or group|Project or drive)/).selectOption({ label: who });
+      await dialog.getByLabel('Permission').selectOption({ label: permission });
+      await dialog.getByRole('button', { name: 'Grant' }).click();
+    };
+
+    // The project's page: grant Ann, then change her to Read and write; grant the group; revoke Ann.
+    await page.goto(`${server.url}/#/projects/${project.id}`);
+    await heading(page, 'Campaign').waitFor();
+    await page.getByText('Nothing granted yet.').waitFor();
+    await grant(`User: Ann Grant (${ann.email})`, 'Read');
+    await permissions()
+      .getByRole('rowheader', { name: `Ann Grant (${ann.email})` })
+      .waitFor();
+    await permissions().getByLabel(`Permission of Ann Grant (${ann.email})`).selectOption({ label: 'Read and write' });
+    await page.getByRole('status').filter({ hasText: 'now has read and write access' }).waitFor({ state: 'attached' });
+    const users = await account.client.get('/userspermission/get_users_assigned_to_project', { projectId: project.id });
+    assert.deepEqual(
+      users.body.data.map((r: any) => [r.user.id, r.permission.permissionType]),
+      [[ann.userId, 2]],
+    );
+    await grant('Group: Editors', 'Read');
+    await permissions().getByRole('rowheader', { name: 'Editors' }).waitFor();
+    // Who can reach the project follows at once: Ann directly and through the group.
+    const reachProject = page.getByRole('table', { name: 'Users and groups who can reach this project' });
+    await reachProject.getByRole('row', { name: /Ann Grant.*Member of group “Editors”/ }).waitFor();
+    await expectAccessible(page, 'project permissions');
+    await shot(page, '25-project-permissions');
+    await permissions()
+      .getByRole('button', { name: `Revoke Ann Grant (${ann.email})` })
+      .click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length > 0);
+    await permissions()
+      .getByRole('rowheader', { name: `Ann Grant (${ann.email})` })
+      .waitFor({ state: 'detached' });
+    assert.equal(
+      (await account.client.get('/userspermission/get_users_assigned_to_project', { projectId: project.id })).body.total,
+      0,
+    );
+
+    // The drive's page: grant the group; who reaches the drive shows Ann through it.
+    await page.goto(`${server.url}/#/drives/${drive.id}`);
+    await heading(page, 'Team Drive').waitFor();
+    await grant('Group: Editors', 'Read and write');
+    await permissions().getByRole('rowheader', { name: 'Editors' }).waitFor();
+    const reach = page.getByRole('table', { name: 'Users and groups who can reach this drive' });
+    await reach.getByRole('row', { name: /Ann Grant.*Member of group “Editors”/ }).waitFor();
+
+    // The user's page: grant Ann the drive directly.
+    await page.goto(`${server.url}/#/users/${ann.userId}`);
+    await heading(page, 'Ann Grant').waitFor();
+    await page.getByText('Nothing granted yet.').waitFor();
+    await grant('Drive: Team Drive', 'Read');
+    await permissions().getByRole('rowheader', { name: 'Team Drive' }).waitFor();
+    await expectAccessible(page, 'user permissions');
+    const direct = await account.client.get('/userspermission/get_sharedclouddrive_assigned_to_user', { userId: ann.userId });
+    assert.equal(direct.body.data[0].permission.permissionType, 1);
+
+    // The group's page lists the project and the drive granted to it.
+    await page.goto(`${server.url}/#/groups/${group.id}`);
+    await heading(page, 'Group “Editors”').waitFor();
+    await permissions().getByRole('rowheader', { name: 'Campaign' }).waitFor();
+    await permissions().getByRole('rowheader', { name: 'Team Drive' }).waitFor();
+    assert.equal(await permissions().getByLabel('Permission of Team Drive').inputValue(), '2');
+    await expectAccessible(page, 'group permissions');
+    await shot(page, '26-group-permissions');
+
+    // A member sees no Permissions section on the project's page.
+    const memberPage = await newPage();
+    await signIn(memberPage, ann);
+    await memberPage.goto(`${server.url}/#/projects/${project.id}`);
+    await heading(memberPage, 'Campaign').waitFor();
+    assert.equal(await memberPage.getByRole('button', { name: 'Grant access' }).count(), 0);
+  });
+
+  test('axe-core: no serious or critical violation on the other screens, for an admin and for a member', async () => {
+    const account = await createAccount(server, 'Console Axe');
+    const project = (await account.client.post('/projects/insert', { name: 'Axe Project', description: 'x'.repeat(300) })).body;
+    const drive = (await account.client.post('/sharedclouddrive/insert', { name: 'Axe Drive' })).body;
+    await account.client.post('/projects/assign_sharedclouddrive', [{ projectId: project.id, sharedCloudDriveId: drive.id }]);
+    const member = await createUser(server, account.accountId, { userType: 32 });
+    await account.client.post('/userspermission/users_project_permission', [
+      { userId: member.userId, projectId: project.id, permissionType: 1 },
+    ]);
+    const page = await newPage();
+    await page.goto(`${server.url}/`);
+    await heading(page, 'Sign in to clickd').waitFor();
+    await expectAccessible(page, 'sign-in');
+    await signIn(page, account);
+    await waitForTotal(page, '1 project');
+    await expectAccessible(page, 'projects');
+    await page.getByRole('button', { name: 'New project' }).click();
+    await expectAccessible(page, 'new project dialog');
+    await page.keyboard.press('Escape');
+    await page.goto(`${server.url}/#/projects/${project.id}`);
+    await heading(page, 'Axe Project').waitFor();
+    await page
+      .getByText('Nothing granted yet.')
+      .or(page.getByRole('table', { name: /^Permissions of/ }))
+      .first()
+      .waitFor();
+    await expectAccessible(page, 'project page');
+    await navLink(page, 'Drives').click();
+    await waitForTotal(page, '1 drive');
+    await expectAccessible(page, 'drives');
+    await page.goto(`${server.url}/#/drives/${drive.id}`);
+    await heading(page, 'Axe Drive').waitFor();
+    await expectAccessible(page, 'drive page');
+
+    const memberPage = await newPage();
+    await signIn(memberPage, member);
+    await waitForTotal(memberPage, '1 project');
+    await expectAccessible(memberPage, 'member projects');
+    await memberPage.goto(`${server.url}/#/projects/${project.id}`);
+    await heading(memberPage, 'Axe Project').waitFor();
+    await expectAccessible(memberPage, 'member project page');
+    await navLink(memberPage, 'My account').click();
+    await heading(memberPage, 'My account').waitFor();
+    await expectAccessible(memberPage, 'member account');
+
+    // The check does see a problem: a button without a name is a critical violation.
+    await memberPage.evaluate(() => document.querySelector('main')!.append(document.createElement('button')));
+    await assert.rejects(expectAccessible(memberPage, 'broken on purpose'), /button-name/);
   });
 
   test('shows API errors in plain words and keeps the dialog open; Escape closes it', async () => {

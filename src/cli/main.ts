@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { createAccountWithOwner } from '../domain/accounts.js';
@@ -14,7 +15,7 @@ program
   .name('clickd')
   .description('The Amove Click API agent: projects, shared cloud drives, users and groups, on http://localhost:29123.')
   .version(packageVersion(), '-V, --version', 'print the version of clickd')
-  .showHelpAfterError();
+  .showHelpAfterError('see clickd --help');
 
 const portOption = () =>
   new Option('--port <port>', 'port to listen on (env CLICKD_PORT; default 29123)').argParser((v) => {
@@ -57,7 +58,8 @@ const account = program.command('account').description('Manage accounts directly
 account
   .command('create')
   .description(
-    'Create an active account with its owner (an admin), and print it as JSON. Works with or without a running server.',
+    'Create an active account with its owner (an admin), and print it as JSON with the database it was written to. ' +
+      'Works with or without a running server; use the data directory the agent uses (same --data-dir or CLICKD_DATA_DIR).',
   )
   .requiredOption('--name <name>', "the owner's name, also the account name")
   .requiredOption('--email <email>', 'the email the owner signs in with')
@@ -84,6 +86,8 @@ account
         username: owner.username,
         userType: owner.user_type,
         owner: true,
+        // Where it was written: the agent must run on the same data directory to see the account.
+        database: path.join(config.dataDir, 'clickd.db'),
       };
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     } finally {
@@ -93,13 +97,22 @@ account
 
 registerClientCommands(program); // login, logout, whoami, projects, drives, ...: the API client
 
+// A usage error is one line and a hint naming the command's help, not the whole help.
+(function hintHelp(command: Command, name: string) {
+  command.showHelpAfterError(`see ${name} --help`);
+  for (const sub of command.commands) hintHelp(sub, `${name} ${sub.name()}`);
+})(program, 'clickd');
+
+// Every failure the same way as the client commands: `error: CODE: message` on stderr, exit code 1.
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof StartupError || err instanceof ConfigError) {
-    process.stderr.write(`clickd: ${err.message}\n`);
+  if (err instanceof ConfigError) {
+    process.stderr.write(`error: CONFIG: ${err.message}\n`);
+  } else if (err instanceof StartupError) {
+    process.stderr.write(`error: STARTUP: ${err.message}\n`);
   } else if (err instanceof ApiError) {
-    process.stderr.write(`clickd: ${err.code}: ${err.messages.join(' ')}\n`);
+    process.stderr.write(`error: ${err.code}: ${err.messages.join(' ')}\n`);
   } else {
-    process.stderr.write(`clickd: ${(err as Error).stack ?? String(err)}\n`);
+    process.stderr.write(`error: INTERNAL: ${(err as Error).stack ?? String(err)}\n`);
   }
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -43,6 +44,9 @@ export async function consoleRoutes(app: FastifyInstance): Promise<void> {
     if (fs.statSync(path.join(root, name)).isFile()) files.set(`/${name}`, path.join(root, name));
   }
   files.set('/', path.join(root, 'index.html'));
+  // The QR encoder of the MFA setup, served from node_modules (the ES module beside the CommonJS entry).
+  const qrcode = path.join(path.dirname(createRequire(import.meta.url).resolve('qrcode-generator')), 'qrcode.mjs');
+  if (fs.existsSync(qrcode)) files.set('/vendor/qrcode.mjs', qrcode);
   fileRoutes(app, new FileSet(files), {
     'content-security-policy': CONSOLE_CSP,
     'x-frame-options': 'DENY',

@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { Type } from 'typebox';
 import { FileSet } from './files.js';
+import { SORT_FIELDS } from './paging.js';
 
 /**
  * The OpenAPI 3.1 document (GET /openapi.json) and its reference page (GET /docs), generated from the
@@ -56,12 +57,81 @@ const tooManyAttempts = {
   headers: { ...errorCodeHeader, 'retry-after': { type: 'integer', description: 'Seconds to wait.' } },
 };
 
+const hostRejected = {
+  $ref: 'ErrorBody#',
+  description: 'The Host header names neither a loopback name nor a configured host (SECURITY): the guard against DNS rebinding.',
+  headers: errorCodeHeader,
+};
+
 type Schema = Record<string, unknown>;
 
 /** A response declared as `Done` (HTTP 200 with no body): a bare description, nothing that shapes a body. */
 function declaresNoBody(schema: unknown): boolean {
   if (typeof schema !== 'object' || schema === null) return false;
   return Object.keys(schema).every((key) => key === 'description' || key === 'title');
+}
+
+/** Public routes that still answer 401: login (wrong credentials). */
+const AUTHENTICATES = new Set(['/authentication/login']);
+
+const ACCESS_TEXT: Record<string, string> = {
+  public: 'No token needed.',
+  member:
+    'Any signed-in user. A user who is not an account admin reads only the projects and drives they reach (granted to them, to one of their groups, or through a project they reach); others answer like unknown ids.',
+  self: 'Any signed-in user, acting on their own API tokens, MFA or profile only.',
+  admin:
+    'Account admins only (the owner, AccountAdmin or DesktopAdmin users); any other user gets 499 ACCESS, before the input is read.',
+};
+
+/** The operation's description: what it does (its summary), who may call it, and what it answers. */
+function describeOperation(schema: Schema, route: RouteOptions, response: Schema): string {
+  const parts = [String(schema.summary ?? `${String(route.method)} ${route.url}`)];
+  if (route.websocket === true || 'wsHandler' in route) {
+    parts.push(
+      'Connect with a WebSocket upgrade (`ws://`), passing the token as `?token=` or an `Authorization: Bearer` header.',
+    );
+  } else parts.push(ACCESS_TEXT[String(route.config?.access)] ?? '');
+  const ok = response['200'] as Schema | undefined;
+  if (ok?.type === 'null') parts.push('Answers HTTP 200 with no body.');
+  const query = schema.querystring as Schema | undefined;
+  const properties = (query?.properties ?? {}) as Record<string, Schema>;
+  if (properties.sortfield) {
+    parts.push(
+      'A page of the list: `page` (from 1), `pagesize` (1 to 1000), `sortfield` (case-insensitive), `descending`; the answer carries `total`, all matching records.',
+    );
+  }
+  if (route.config && 'rateLimit' in route.config) {
+    parts.push('Rate-limited per name and address (`CLICKD_LOGIN_RATE_MAX` attempts a minute): then 429 with retry-after.');
+  }
+  return parts.filter(Boolean).join('\n\n');
+}
+
+const BOOLEAN_PATTERN = '^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0)$';
+
+/**
+ * The query as generators should see it: the boolean flags (validated as text, to accept true/false in
+ * any case and 1/0) typed as booleans, and `sortfield` with the list's allowed values (matched
+ * case-insensitively, so the validation schema cannot carry the enum itself).
+ */
+function documentQuery(query: Schema | undefined): Schema | undefined {
+  const properties = query?.properties as Record<string, Schema> | undefined;
+  if (!properties) return undefined;
+  const documented: Record<string, Schema> = {};
+  for (const [name, property] of Object.entries(properties)) {
+    if (property.pattern === BOOLEAN_PATTERN) {
+      const { pattern: _pattern, type: _type, ...rest } = property;
+      documented[name] = {
+        ...rest,
+        type: 'boolean',
+        description:
+          `${String(property.description ?? '')} true or false (1 and 0, and any letter case, are accepted too).`.trim(),
+      };
+    } else if (Array.isArray(property[SORT_FIELDS])) {
+      const { [SORT_FIELDS]: fields, ...rest } = property;
+      documented[name] = { ...rest, enum: fields };
+    } else documented[name] = property;
+  }
+  return { ...query, properties: documented };
 }
 
 /** Adds what every operation shares: 499 everywhere; 401 and the security requirement on protected routes. */
@@ -81,19 +151,31 @@ function documentRoute({ schema, url, route }: { schema?: Schema; url: string; r
       response[code] = { ...(declared as Schema), 'x-response-description': 'OK' };
     else response[code] = declared;
   }
+  const webSocket = route.websocket === true || 'wsHandler' in route;
+  if (webSocket) {
+    // An upgrade: 101 and the frames, not a GET answering 200. A plain GET is 400; a bad token 401.
+    delete response['200'];
+    response['101'] = { type: 'null', description: 'Switching Protocols: the WebSocket is open; the frames follow.' };
+    response['400'] = { ...applicationError, description: 'A plain GET, not an upgrade request (DEFAULT).' };
+    response['401'] = authenticationError;
+  }
   if (Object.keys(response).length === 0) response['200'] = { type: 'null', description: 'OK.' };
   response['499'] ??= applicationError;
-  if (!isPublic) response['401'] ??= authenticationError;
+  response['403'] ??= hostRejected;
+  if (!isPublic || AUTHENTICATES.has(url)) response['401'] ??= authenticationError;
   if (route.config && 'rateLimit' in route.config) response['429'] ??= tooManyAttempts;
   response['500'] ??= { type: 'null', description: 'Unexpected error; no body (the server log has it, with the request id).' };
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   // A stable name for generated clients: /projects/get_all → projects_get_all.
   const operationId =
     base.operationId ?? (methods.length === 1 ? url.replace(/^\//, '').replace(/[^A-Za-z0-9]+/g, '_') : undefined);
+  const querystring = documentQuery(base.querystring as Schema | undefined);
   return {
     schema: {
       ...base,
+      ...(querystring ? { querystring } : {}),
       ...(operationId ? { operationId } : {}),
+      description: base.description ?? describeOperation(base, route, response),
       response,
       ...(isPublic ? {} : { security: [{ token: [] }, { bearer: [] }] }),
     },
@@ -207,6 +289,55 @@ export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
   return registries.get(app) ?? [];
 }
 
+const TAGS = [
+  { name: 'Authentication', description: 'Sign-up, sign-in (with the MFA challenge), sign-out, password reset and the profile.' },
+  { name: 'Projects', description: 'Projects and the shared cloud drives assigned to them.' },
+  { name: 'SharedCloudDrive', description: 'Shared cloud drives, and who reaches them and how.' },
+  { name: 'User', description: 'The users of the account, their invitations, and the MFA of the signed-in user.' },
+  { name: 'UserGroup', description: 'User groups and their members.' },
+  {
+    name: 'UsersPermission',
+    description: 'Grants of users and groups on projects and drives (1 Read, 2 ReadWrite), and the lists of them.',
+  },
+  { name: 'ApiToken', description: "The signed-in user's own long-lived API tokens, for scripts." },
+  { name: 'Management', description: 'The state of the agent.' },
+  { name: 'WebSockets', description: 'Notifications of the changes made in your account, as WebSocket frames.' },
+];
+
+const UNAUTHENTICATED_EXAMPLE = { type: 'AUTH', status: 401, errors: { AUTH: ['The token is not valid.'] } };
+
+/**
+ * What the route transform cannot reach: nullable embedded objects typed as such (the drive's
+ * `cloudAccount` is always null here, but is an object in the Amove API), and the 401 example a 401 body.
+ */
+function finishDocument({ openapiObject }: { openapiObject: Schema }): Schema {
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Schema;
+    const properties = record.properties as Record<string, Schema> | undefined;
+    if (properties?.cloudAccount?.type === 'null') {
+      const { type: _type, description: text, ...rest } = properties.cloudAccount;
+      properties.cloudAccount = {
+        ...rest,
+        description: text,
+        anyOf: [{ type: 'object', additionalProperties: true, description: 'A cloud account.' }, { type: 'null' }],
+      };
+    }
+    for (const value of Object.values(record)) walk(value);
+  };
+  walk(openapiObject.components);
+  walk(openapiObject.paths);
+  for (const item of Object.values((openapiObject.paths ?? {}) as Record<string, Record<string, Schema>>)) {
+    for (const operation of Object.values(item)) {
+      const unauthorized = (operation.responses as Record<string, Schema> | undefined)?.['401'];
+      const content = (unauthorized?.content as Record<string, Schema> | undefined)?.['application/json'];
+      if (content) content.example = UNAUTHENTICATED_EXAMPLE;
+    }
+  }
+  return openapiObject;
+}
+
 export async function installOpenApi(app: FastifyInstance): Promise<void> {
   const registry: RegisteredRoute[] = [];
   registries.set(app, registry);
@@ -223,7 +354,15 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
     mode: 'dynamic',
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'clickd: the Amove Click API', version: packageVersion(), description },
+      info: {
+        title: 'clickd: the Amove Click API',
+        version: packageVersion(),
+        description,
+        contact: { name: 'clickd', url: 'https://developer.amove.io/click/' },
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      servers: [{ url: 'http://localhost:29123', description: 'The agent on this machine (`clickd serve`).' }],
+      tags: TAGS,
       components: {
         securitySchemes: {
           token: {
@@ -247,6 +386,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         typeof json.$id === 'string' && /^[A-Za-z0-9._-]+$/.test(json.$id) ? json.$id : `def-${i}`,
     },
     transform: documentRoute as never,
+    transformObject: finishDocument as never,
   });
 
   docsRoutes(app);

@@ -37,6 +37,23 @@ export function pagingQuery<T extends TProperties>(defaultSort: string, extra: T
   });
 }
 
+/** The keyword that carries a list's sort fields to the OpenAPI document (ignored by validation). */
+export const SORT_FIELDS = 'x-sortfields';
+
+/**
+ * Declares the values a list's `sortfield` takes, for the OpenAPI document (which lists them as an enum);
+ * validation stays case-insensitive, in parseListOptions. Returns the query schema, marked.
+ */
+export function sortable<T extends { properties: Record<string, unknown> }>(
+  query: T,
+  sortFields: Record<string, string>,
+  aliases: Record<string, string> = {},
+): T {
+  const sortfield = query.properties.sortfield as Record<string, unknown> | undefined;
+  if (sortfield) sortfield[SORT_FIELDS] = [...new Set([...Object.keys(sortFields), ...Object.keys(aliases)])];
+  return query;
+}
+
 export interface SortField {
   /** The field's API name, as echoed in `options.sort`. */
   field: string;

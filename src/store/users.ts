@@ -61,6 +61,11 @@ export async function findUserByUsername(db: Db, username: string): Promise<User
     .executeTakeFirst();
 }
 
+/** Whether the store holds any user at all (a sign-in refused by an empty store is worth a hint in the log). */
+export async function anyUser(db: Db): Promise<boolean> {
+  return (await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function updateUser(db: Db, accountId: string, userId: string, changes: UserUpdate): Promise<void> {
   await db
     .updateTable('users')

@@ -1,10 +1,13 @@
 // The clickd console: sign-in (with the MFA challenge), then the Projects and Drives pages. Pages are
 // chosen by the URL hash (#/projects, #/drives/<id>); the token never appears in it.
 
-import { api, ApiError, getToken, setToken, setUnauthorizedHandler, setUser } from './api.js';
+import { api, ApiError, getToken, session, setToken, setUnauthorizedHandler, setUser } from './api.js';
 import { announce, errorBox, h, nextId } from './dom.js';
+import { renderAccount } from './account.js';
 import { renderDrive, renderDrives } from './drives.js';
 import { renderProject, renderProjects } from './projects.js';
+import { renderUser, renderUsers } from './users.js';
+import { renderGroup, renderGroups } from './groups.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -28,7 +31,18 @@ async function route() {
     if (link.dataset.nav === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  if (section === 'drives') {
+  if (section === 'groups' && session.admin) {
+    document.title = 'Groups · clickd console';
+    if (id) await renderGroup(main, id);
+    else renderGroups(main);
+  } else if (section === 'users' && session.admin) {
+    document.title = 'Users · clickd console';
+    if (id) await renderUser(main, id);
+    else renderUsers(main);
+  } else if (section === 'account') {
+    document.title = 'My account · clickd console';
+    await renderAccount(main, refreshUser);
+  } else if (section === 'drives') {
     document.title = 'Drives · clickd console';
     if (id) await renderDrive(main, id, navigate);
     else renderDrives(main);
@@ -45,6 +59,8 @@ function showSignedIn() {
   who.append('Signed in as ', h('strong', {}, displayName(user)));
   nav.hidden = false;
   account.hidden = false;
+  // Users and groups are managed by account admins; the API refuses them to others.
+  for (const link of nav.querySelectorAll('[data-admin]')) link.hidden = !session.admin;
 }
 
 function displayName(u) {
@@ -179,6 +195,12 @@ function renderMfa(card, session, username) {
   });
   code.focus();
   announce('Enter your verification code.');
+}
+
+/** Reads the signed-in user again (after a change to their MFA, for instance). */
+async function refreshUser() {
+  user = await api('GET', '/authentication/user');
+  setUser(user);
 }
 
 async function startSession(token) {

@@ -119,7 +119,7 @@ function restoreFocus(opener) {
  * required, maxlength, min, max, options: [[value, label]], hint}]. `submit(values)` may throw an ApiError:
  * its messages are shown in the dialog and the dialog stays open.
  */
-export function formDialog({ title, fields, submitLabel, submit, wide = false }) {
+export function formDialog({ title, fields, submitLabel, submit, wide = false, intro }) {
   const errors = errorBox();
   const labels = Object.fromEntries(fields.map((f) => [f.name, f.label]));
   const inputs = {};
@@ -158,7 +158,8 @@ export function formDialog({ title, fields, submitLabel, submit, wide = false })
         maxlength: field.maxlength,
         min: field.min,
         max: field.max,
-        autocomplete: 'off',
+        inputmode: field.inputmode,
+        autocomplete: field.inputmode === 'numeric' ? 'one-time-code' : 'off',
         spellcheck: field.type === 'text' || !field.type ? 'true' : undefined,
       });
     }
@@ -178,6 +179,7 @@ export function formDialog({ title, fields, submitLabel, submit, wide = false })
     'form',
     { class: wide ? 'form grid' : 'form', method: 'post' },
     errors.element,
+    intro ?? null,
     rows,
     h('div', { class: 'actions' }, cancelButton, submitButton),
   );

@@ -2,6 +2,7 @@
 // page (the projects it is assigned to, assign and unassign, and who can reach it).
 
 import { accessSection } from './access.js';
+import { grantsSection } from './grants.js';
 import { api, ApiError, fetchAll, findWithDetails, session } from './api.js';
 import { announce, confirmDialog, errorBox, formatDate, formDialog, h, hidden, nextId, yesNo } from './dom.js';
 import { listState, pagedTable } from './table.js';
@@ -287,6 +288,12 @@ export async function renderDrive(main, id, navigate) {
 
   const projects = assignedProjects(drive);
   const reach = accessSection('drive');
+  const grants = session.admin
+    ? grantsSection('drive', drive, async () => {
+        const fresh = await findWithDetails('/sharedclouddrive/get_all_with_details', drive.id, drive.name);
+        if (fresh) await reach.load(fresh);
+      })
+    : undefined;
   main.replaceChildren(
     h('p', { class: 'breadcrumb' }, h('a', { href: '#/drives' }, 'Drives'), ' / ', crumb),
     h(
@@ -297,9 +304,11 @@ export async function renderDrive(main, id, navigate) {
     ),
     facts,
     projects.element,
+    grants?.element ?? null,
     reach.element,
   );
   void projects.load();
+  void grants?.load();
   void reach.load(drive);
   projects.onChange = async () => {
     // Who can reach the drive depends on its projects: reload the drive's details.

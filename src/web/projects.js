@@ -2,6 +2,7 @@
 // assign and unassign, and who can reach it).
 
 import { accessSection } from './access.js';
+import { grantsSection } from './grants.js';
 import { api, ApiError, fetchAll, findWithDetails, session } from './api.js';
 import { announce, confirmDialog, errorBox, formatDate, formDialog, h, hidden, nextId, yesNo } from './dom.js';
 import { listState, pagedTable } from './table.js';
@@ -227,6 +228,12 @@ export async function renderProject(main, id, navigate) {
 
   const drives = assignedDrives(project);
   const reach = accessSection('project');
+  const grants = session.admin
+    ? grantsSection('project', project, async () => {
+        const fresh = await findWithDetails('/projects/get_all_with_details', project.id, project.name);
+        if (fresh) await reach.load(fresh);
+      })
+    : undefined;
   const crumb = h('span', { 'aria-current': 'page' }, project.name);
   main.replaceChildren(
     h('p', { class: 'breadcrumb' }, h('a', { href: '#/projects' }, 'Projects'), ' / ', crumb),
@@ -238,9 +245,11 @@ export async function renderProject(main, id, navigate) {
     ),
     facts,
     drives.element,
+    grants?.element ?? null,
     reach.element,
   );
   void drives.load();
+  void grants?.load();
   void reach.load(project);
 }
 

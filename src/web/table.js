@@ -7,6 +7,35 @@ import { announce, debounce, errorBox, h, nextId } from './dom.js';
 
 export const PAGE_SIZES = [10, 25, 50, 100];
 
+/** Texts longer than this are clipped in tables (two lines at most) and carry the full text as a tooltip. */
+const CLIP_AT = 60;
+
+/**
+ * A cell's content, clipped to two lines by CSS (.clip); a long text keeps its full value in the title
+ * (hover) and can be focused, which shows it whole (keyboard and screen readers read it all anyway).
+ */
+function clipped(content) {
+  if (typeof content === 'string' || typeof content === 'number') {
+    const text = String(content);
+    if (text.length <= CLIP_AT) return h('span', { class: 'clip' }, text);
+    return h('span', { class: 'clip', title: text, tabindex: '0' }, text);
+  }
+  if (content instanceof Element && !content.matches('button, select, input')) {
+    content.classList.add('clip');
+    const text = content.textContent ?? '';
+    if (text.length > CLIP_AT) content.title = text;
+  }
+  return content;
+}
+
+/** A column's fixed width, so that widths stay put from page to page (table-layout: fixed). */
+function widthOf(column) {
+  if (column.width) return column.width;
+  if (/Date$|^Created|^Assigned|^Updated/.test(column.sortField ?? column.label)) return '10.5rem';
+  if (/^(Active|Type|Sync|Permission|Status)$/.test(column.label)) return '7.5rem';
+  return undefined;
+}
+
 export function listState(sortField, extra = {}) {
   return { page: 1, pageSize: 25, sortField, descending: false, name: '', deleted: false, ...extra };
 }
@@ -16,14 +45,31 @@ export function listState(sortField, extra = {}) {
  * actions(row, state) → nodes for the last column; noun: ['project', 'projects'];
  * filter / deletedToggle: show those controls; toolbar: extra nodes (e.g. a "New" button).
  */
-export function pagedTable({ label, noun, columns, load, actions, state, filter = false, deletedToggle = false, toolbar = [] }) {
+export function pagedTable({
+  label,
+  noun,
+  columns,
+  load,
+  actions,
+  state,
+  filter = false,
+  deletedToggle = false,
+  toolbar = [],
+  actionsWidth = '13rem',
+}) {
   const [one, many] = noun;
   const errors = errorBox();
   const captionText = h('span');
   const caption = h('caption', { class: 'visually-hidden' }, captionText);
   const headRow = h('tr');
   const body = h('tbody');
-  const table = h('table', { class: 'data' }, caption, h('thead', {}, headRow), body);
+  const colgroup = h(
+    'colgroup',
+    {},
+    columns.map((column) => h('col', { class: widthOf(column) ? `w-${widthOf(column).replace('.', '_')}` : undefined })),
+    actions ? h('col', { class: `w-${actionsWidth.replace('.', '_')}` }) : null,
+  );
+  const table = h('table', { class: 'data fixed' }, caption, colgroup, h('thead', {}, headRow), body);
   const empty = h('p', { class: 'empty', hidden: true });
   const pageLabel = h('span', { class: 'page-label' });
   const totalLabel = h('span', { class: 'total-label' });
@@ -42,6 +88,43 @@ export function pagedTable({ label, noun, columns, load, actions, state, filter 
     },
     PAGE_SIZES.map((n) => h('option', { value: String(n), selected: n === state.pageSize }, String(n))),
   );
+  // Straight to a page: "Go to page [n] Go" (Enter works too), beside Previous and Next.
+  const jumpId = nextId('page-jump');
+  const jumpInput = h('input', {
+    id: jumpId,
+    type: 'number',
+    min: '1',
+    step: '1',
+    inputmode: 'numeric',
+    class: 'page-jump-input',
+    onkeydown: (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        jump();
+      }
+    },
+  });
+  const jumpButton = h('button', { type: 'button', class: 'secondary', onclick: () => jump() }, 'Go');
+  const jumpBox = h(
+    'span',
+    { class: 'page-jump', hidden: true },
+    h('label', { for: jumpId }, 'Go to page'),
+    jumpInput,
+    jumpButton,
+  );
+  let pageCount = 1;
+  function jump() {
+    const wanted = Number(jumpInput.value);
+    if (!Number.isInteger(wanted) || wanted < 1 || wanted > pageCount) {
+      jumpInput.setAttribute('aria-invalid', 'true');
+      announce(`There is no page ${jumpInput.value}: enter a page from 1 to ${pageCount}.`);
+      jumpInput.focus();
+      return;
+    }
+    jumpInput.removeAttribute('aria-invalid');
+    jumpInput.value = '';
+    go(wanted);
+  }
   const pager = h(
     'nav',
     { class: 'pager', 'aria-label': `Pages of ${many}` },
@@ -49,6 +132,7 @@ export function pagedTable({ label, noun, columns, load, actions, state, filter 
     prev,
     pageLabel,
     next,
+    jumpBox,
     totalLabel,
   );
 
@@ -183,7 +267,7 @@ export function pagedTable({ label, noun, columns, load, actions, state, filter 
           'tr',
           { dataset: { id: row.id ?? '' } },
           columns.map((column, i) =>
-            h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : undefined, class: column.className }, column.cell(row)),
+            h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : undefined, class: column.className }, clipped(column.cell(row))),
           ),
           actions ? h('td', { class: 'actions-col' }, h('div', { class: 'row-actions' }, actions(row, state))) : null,
         ),
@@ -199,6 +283,9 @@ export function pagedTable({ label, noun, columns, load, actions, state, filter 
     totalLabel.textContent = `${result.total} ${deleted}${result.total === 1 ? one : many}${filtered}`;
     prev.disabled = state.page <= 1;
     next.disabled = state.page >= pages;
+    pageCount = pages;
+    jumpInput.max = String(pages);
+    jumpBox.hidden = pages < 3;
     const first = result.total === 0 ? 0 : (state.page - 1) * state.pageSize + 1;
     const last = (state.page - 1) * state.pageSize + result.data.length;
     announce(

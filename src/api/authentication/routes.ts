@@ -107,6 +107,13 @@ export async function authenticationRoutes(app: App): Promise<void> {
       const { username, password } = request.body;
       const user = await users.findUserByUsername(db, username);
       if (!(await verifyPassword(password, user?.password_hash ?? null)) || !user) {
+        if (!user && !(await users.anyUser(db))) {
+          // The usual cause: `clickd account create` wrote to another data directory than this agent's.
+          request.log.warn(
+            `sign-in refused: this agent has no accounts at all in ${ctx.config.dataDir}; create one with ` +
+              `clickd account create --data-dir ${JSON.stringify(ctx.config.dataDir)} (the agent and account create must use the same data directory)`,
+          );
+        }
         throw new Unauthenticated('The username or password is not correct.');
       }
       if (user.status !== UserStatus.Active) throw new InactiveUser('The user is not active; confirm the sign-up first.');

@@ -2,7 +2,7 @@ import type { App } from '../../http/types.js';
 import { readableScope, requireReadableProject, requireReadableSharedCloudDrive } from '../../domain/access.js';
 import { assignSharedCloudDrives, deleteProject } from '../../domain/projects.js';
 import { NotFound } from '../../errors.js';
-import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
+import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery, sortable } from '../../http/paging.js';
 import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
 import type { Db } from '../../store/db.js';
 import type { Principal } from '../../context.js';
@@ -63,7 +63,7 @@ export async function projectRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: 'The paginated list of projects in the account.',
-        querystring: ListProjectsQuery,
+        querystring: sortable(ListProjectsQuery, PROJECT_SORT),
         response: { 200: ProjectList },
       },
     },
@@ -90,7 +90,7 @@ export async function projectRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: 'Projects with their assigned users, user groups and shared cloud drives inlined.',
-        querystring: ListProjectsQuery,
+        querystring: sortable(ListProjectsQuery, PROJECT_SORT),
         response: { 200: ProjectDetailsList },
       },
     },
@@ -202,7 +202,7 @@ export async function projectRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: 'The shared cloud drives assigned to a project.',
-        querystring: AssignedDrivesQuery,
+        querystring: sortable(AssignedDrivesQuery, ASSIGNMENT_SORT, ASSIGNMENT_ALIASES),
         response: { 200: AssignmentList },
       },
     },
@@ -216,7 +216,7 @@ export async function projectRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: 'The projects a shared cloud drive is assigned to.',
-        querystring: AssignedProjectsQuery,
+        querystring: sortable(AssignedProjectsQuery, ASSIGNMENT_SORT, ASSIGNMENT_ALIASES),
         response: { 200: AssignmentList },
       },
     },

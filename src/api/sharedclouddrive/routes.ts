@@ -3,7 +3,16 @@ import type { App } from '../../http/types.js';
 import { readableScope } from '../../domain/access.js';
 import { deleteSharedCloudDrive } from '../../domain/projects.js';
 import { NotFound } from '../../errors.js';
-import { collection, CollectionOf, Done, parseListOptions, sendCollectionJson, TokenQuery, Uuid } from '../../http/paging.js';
+import {
+  collection,
+  CollectionOf,
+  Done,
+  parseListOptions,
+  sendCollectionJson,
+  TokenQuery,
+  Uuid,
+  sortable,
+} from '../../http/paging.js';
 import { sharedCloudDrives } from '../../store/index.js';
 import type { Principal } from '../../context.js';
 import { DriveGroupsData, DriveUsersData } from '../userspermission/records.js';
@@ -62,7 +71,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: 'The paginated list of shared cloud drives in the account.',
-        querystring: ListDrivesQuery,
+        querystring: sortable(ListDrivesQuery, SHARED_CLOUD_DRIVE_SORT),
         response: { 200: DriveList },
       },
     },
@@ -80,7 +89,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: 'Shared cloud drives with their projects, users and user groups inlined.',
-        querystring: ListDrivesQuery,
+        querystring: sortable(ListDrivesQuery, SHARED_CLOUD_DRIVE_SORT),
         response: { 200: CollectionOf(DriveWithDetails) },
       },
     },

@@ -3,7 +3,7 @@ import type { App } from '../../http/types.js';
 import { cleanName } from '../../domain/names.js';
 import { assignUsers, deleteUserGroup, importUsers } from '../../domain/userGroups.js';
 import { NotFound } from '../../errors.js';
-import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery } from '../../http/paging.js';
+import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery, sortable } from '../../http/paging.js';
 import { userGroupMembers, userGroups, users } from '../../store/index.js';
 import type { UserGroup as UserGroupRow } from '../../store/types.js';
 import type { UserUserGroup as MembershipRow } from '../../store/userGroupMembers.js';
@@ -51,7 +51,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: 'The paginated list of user groups in the account.',
-        querystring: ListUserGroupsQuery,
+        querystring: sortable(ListUserGroupsQuery, USER_GROUP_SORT),
         response: { 200: UserGroupList },
       },
     },
@@ -72,7 +72,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: 'User groups with their members and the projects and shared cloud drives granted to them inlined.',
-        querystring: ListUserGroupsQuery,
+        querystring: sortable(ListUserGroupsQuery, USER_GROUP_SORT),
         response: { 200: UserGroupDetailsList },
       },
     },
@@ -174,7 +174,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: 'The users of a group (deleted users are never listed).',
-        querystring: AssignedUsersQuery,
+        querystring: sortable(AssignedUsersQuery, MEMBERSHIP_SORT),
         response: { 200: MembershipList },
       },
     },
@@ -206,7 +206,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: 'The groups a user belongs to (deleted groups are never listed).',
-        querystring: AssignedUserGroupsQuery,
+        querystring: sortable(AssignedUserGroupsQuery, MEMBERSHIP_SORT),
         response: { 200: MembershipList },
       },
     },

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import type { App } from '../../http/types.js';
 import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resendInvitation } from '../../domain/users.js';
-import { collection, Done, parseListOptions, TokenQuery } from '../../http/paging.js';
+import { collection, Done, parseListOptions, TokenQuery, sortable } from '../../http/paging.js';
 import { users } from '../../store/index.js';
 import * as records from '../../records/index.js';
 import { userDetails } from '../../domain/details.js';
@@ -48,7 +48,7 @@ export async function userRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary: "The paginated list of the account's users, newest first by default.",
-        querystring: ListUsersQuery,
+        querystring: sortable(ListUsersQuery, USER_SORT),
         response: { 200: UserList },
       },
     },
@@ -68,7 +68,7 @@ export async function userRoutes(app: App): Promise<void> {
         summary: 'Users with their groups and their directly granted projects and shared cloud drives inlined.',
         description:
           'Each user carries the Click keys (userGroups, projects, sharedCloudDrives) and the Web API keys (groups, projectsData, drivesData) with the same content.',
-        querystring: ListUsersQuery,
+        querystring: sortable(ListUsersQuery, USER_SORT),
         response: { 200: UserDetailsList },
       },
     },

@@ -2,7 +2,7 @@ import type { App } from '../../http/types.js';
 import { requireGrantListReader, type GrantListSubject } from '../../domain/access.js';
 import { changePermissions, grantPermissions, revokePermission } from '../../domain/permissions.js';
 import { Invalid, NotFound } from '../../errors.js';
-import { collection, Done, parseListOptions } from '../../http/paging.js';
+import { collection, Done, parseListOptions, sortable } from '../../http/paging.js';
 import { permissions } from '../../store/index.js';
 import type { Grant, RecordTable } from '../../store/permissions.js';
 import type { Project, SharedCloudDrive, User, UserGroup } from '../../store/types.js';
@@ -144,7 +144,12 @@ function registerList(app: App, list: ListDefinition, definition: KindDefinition
     {
       // Any signed-in user; requireGrantListReader limits a non-admin to lists about themselves and their groups.
       config: { access: 'member' },
-      schema: { tags, summary: list.summary, querystring: listQuery(list), response: { 200: listOf(definition) } },
+      schema: {
+        tags,
+        summary: list.summary,
+        querystring: sortable(listQuery(list), sortFields),
+        response: { 200: listOf(definition) },
+      },
     },
     async (request) => {
       const query = request.query as Record<string, string | undefined> & Parameters<typeof parseListOptions>[0];

@@ -77,8 +77,9 @@ export function write(text: string): void {
   process.stdout.write(text);
 }
 
+/** Prints JSON, always: a call that answers 200 with no body prints `{"ok": true}`. */
 export function writeJson(value: unknown): void {
-  if (value !== undefined) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(value === undefined ? { ok: true } : value, null, 2) + '\n');
 }
 
 /** Prints a list page as a table, or the raw collection with --json. */
@@ -113,16 +114,26 @@ export function run<A extends unknown[]>(work: (...args: A) => Promise<void>, { 
       else if (err instanceof CliError) {
         message = err.message;
         exitCode = err.exitCode;
-      } else message = (err as Error).stack ?? String(err);
+      } else message = `INTERNAL: ${(err as Error).stack ?? String(err)}`;
       process.stderr.write(
         message
           .split('\n')
           .map((line) => `error: ${line}\n`)
           .join(''),
       );
+      // A usage error (exit code 2) ends with the hint commander gives its own: the command's help.
+      const command = args[args.length - 1];
+      if (exitCode === 2 && command instanceof Command) process.stderr.write(`see ${commandPath(command)} --help\n`);
       process.exitCode = exitCode;
     }
   };
+}
+
+/** `clickd projects create`: the words that name a command. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 export interface NamedRecord {
