@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { Client, createAccount, expectError, startTestServer, UNKNOWN_ID, type TestAccount, type TestServer } from './helpers.js';
 import { redactUrl } from '../src/http/security.js';
+import { createUser } from './factories.js';
 
 /**
  * Issue 11: bad input, foreign requests and secrets in logs. Each defect found by the attack review has
@@ -178,6 +179,16 @@ describe('hostile bodies fail fast and small', () => {
     expectError(res, 499, 'DEFAULT', /at most \d+ items/);
     assert.ok(res.text.length < 10_000, `error body of ${res.text.length} bytes`);
     assert.equal(alive.status, 200, alive.text);
+  });
+
+  test('the same body from a member is refused for access before it is parsed or validated', async () => {
+    const member = await createUser(server, owner.accountId, { userType: 32 }); // Creative: not an admin
+    const res = await member.client.request('POST', '/userspermission/users_project_permission', {
+      raw: hugeArray(),
+      headers: { 'content-type': 'application/json' },
+    });
+    expectError(res, 499, 'ACCESS');
+    assert.ok(res.text.length < 1_000, `error body of ${res.text.length} bytes`);
   });
 
   test('a nested array over its limit is refused by its length, before its items are checked', async () => {
