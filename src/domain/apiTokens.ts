@@ -30,7 +30,7 @@ export async function createApiToken(
     expirationDate = at.toISOString();
   }
   const user = { id: principal.userId, account_id: principal.accountId };
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.store.db.transaction().execute(async (trx) => {
     const { token, sessionId } = await openSession({ ...ctx, db: trx }, user, 'apitoken', expiresAt);
     const record = await apiTokens.insertApiToken(trx, {
       accountId: principal.accountId,
@@ -46,7 +46,7 @@ export async function createApiToken(
 
 /** Deletes one of the caller's own tokens and ends its session at once; anyone else's is not found. */
 export async function deleteApiToken(ctx: AppContext, principal: Principal, id: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.store.db.transaction().execute(async (trx) => {
     const record = await apiTokens.findUserApiToken(trx, principal.accountId, principal.userId, id);
     if (!record) throw new NotFound('API token', id);
     await sessions.endSession(trx, record.session_id);

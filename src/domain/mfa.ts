@@ -39,7 +39,7 @@ export function totpStep(secret: string, code: string): number | undefined {
 async function acceptTotp(ctx: AppContext, user: Pick<User, 'id' | 'account_id'>, secret: string, code: string): Promise<void> {
   const step = totpStep(secret, code);
   if (step === undefined) throw new TotpFailed();
-  if (!(await users.claimTotpStep(ctx.db, user.account_id, user.id, step))) {
+  if (!(await users.claimTotpStep(ctx.store.db, user.account_id, user.id, step))) {
     throw new TotpFailed('This verification code has already been used; enter the next one.');
   }
 }
@@ -47,7 +47,7 @@ async function acceptTotp(ctx: AppContext, user: Pick<User, 'id' | 'account_id'>
 /** Starts enrolment: a new secret, kept pending until set_mfa confirms it with a code. */
 export async function generateMfaSecret(ctx: AppContext, principal: Principal): Promise<string> {
   const secret = newTotpSecret();
-  await users.updateUser(ctx.db, principal.accountId, principal.userId, { mfa_pending_secret: secret });
+  await users.updateUser(ctx.store.db, principal.accountId, principal.userId, { mfa_pending_secret: secret });
   return secret;
 }
 
@@ -56,14 +56,14 @@ export async function generateMfaSecret(ctx: AppContext, principal: Principal): 
  * stolen session alone cannot remove the second factor). Turning it off when it is off is a no-op.
  */
 export async function setMfa(ctx: AppContext, principal: Principal, enabled: boolean, userCode: string | undefined) {
-  const user = (await users.findUser(ctx.db, principal.accountId, principal.userId))!;
+  const user = (await users.findUser(ctx.store.db, principal.accountId, principal.userId))!;
   if (enabled) {
     if (!user.mfa_pending_secret) throw new Invalid('There is no pending MFA secret: call /user/generate_mfa_token first.');
     if (userCode === undefined) throw new Invalid("'userCode' is required to turn MFA on.");
     // A new secret: the codes of the one before are no concern, and this code is its first used.
     const step = totpStep(user.mfa_pending_secret, userCode);
     if (step === undefined) throw new TotpFailed();
-    await users.updateUser(ctx.db, principal.accountId, principal.userId, {
+    await users.updateUser(ctx.store.db, principal.accountId, principal.userId, {
       mfa: 1,
       mfa_secret: user.mfa_pending_secret,
       mfa_pending_secret: null,
@@ -75,13 +75,13 @@ export async function setMfa(ctx: AppContext, principal: Principal, enabled: boo
     if (userCode === undefined) throw new Invalid("'userCode' is required to turn MFA off.");
     await acceptTotp(ctx, user, user.mfa_secret, userCode);
   }
-  await users.updateUser(ctx.db, principal.accountId, principal.userId, { mfa: 0, mfa_secret: null, mfa_pending_secret: null });
+  await users.updateUser(ctx.store.db, principal.accountId, principal.userId, { mfa: 0, mfa_secret: null, mfa_pending_secret: null });
 }
 
 /** After a correct password: a one-time login session (5 minutes, 5 attempts) that mfa_respond completes. */
 export async function startMfaChallenge(ctx: AppContext, user: Pick<User, 'id' | 'account_id'>): Promise<string> {
   const session = randomToken();
-  await oneTimeTokens.issueOneTimeToken(ctx.db, {
+  await oneTimeTokens.issueOneTimeToken(ctx.store.db, {
     accountId: user.account_id,
     userId: user.id,
     purpose: 'mfa_login',
@@ -93,7 +93,7 @@ export async function startMfaChallenge(ctx: AppContext, user: Pick<User, 'id' |
 
 /** The user a live challenge session belongs to, for rate-limit keys; undefined when unknown. */
 export async function challengeOwner(ctx: AppContext, session: string): Promise<string | undefined> {
-  return (await oneTimeTokens.findLiveTokenByHash(ctx.db, sha256(session), 'mfa_login'))?.user_id;
+  return (await oneTimeTokens.findLiveTokenByHash(ctx.store.db, sha256(session), 'mfa_login'))?.user_id;
 }
 
 /** Completes a login challenge: a correct code opens the session; a wrong one counts against the challenge. */

@@ -21,7 +21,7 @@ export async function openSession(
   kind: SessionTable['kind'] = 'login',
   expiresAt: Date = new Date(Date.now() + ctx.config.sessionTtlSeconds * 1000),
 ): Promise<{ token: string; sessionId: string }> {
-  const session = await sessions.insertSession(ctx.db, {
+  const session = await sessions.insertSession(ctx.store.db, {
     accountId: user.account_id,
     userId: user.id,
     kind,
@@ -76,11 +76,11 @@ const sessionRows = new WeakMap<object, { version: string; rows: Map<string, Ses
 
 async function findSession(ctx: AppContext, sessionId: string): Promise<SessionRow> {
   const version = ctx.dataVersion?.();
-  if (version === undefined) return sessions.findSessionWithUser(ctx.db, sessionId);
-  let cache = sessionRows.get(ctx.db);
-  if (!cache || cache.version !== version) sessionRows.set(ctx.db, (cache = { version, rows: new Map() }));
+  if (version === undefined) return sessions.findSessionWithUser(ctx.store.db, sessionId);
+  let cache = sessionRows.get(ctx.store.db);
+  if (!cache || cache.version !== version) sessionRows.set(ctx.store.db, (cache = { version, rows: new Map() }));
   if (cache.rows.has(sessionId)) return cache.rows.get(sessionId);
-  const row = await sessions.findSessionWithUser(ctx.db, sessionId);
+  const row = await sessions.findSessionWithUser(ctx.store.db, sessionId);
   // Stored under the version read before the query: a write in between leaves it stale, never wrong.
   if (cache.rows.size < 10_000) cache.rows.set(sessionId, row);
   return row;
@@ -105,5 +105,5 @@ export async function authenticate(ctx: AppContext, token: string | undefined): 
 }
 
 export async function endSessionOfToken(ctx: AppContext, token: string): Promise<void> {
-  await sessions.endSession(ctx.db, await sessionIdOf(ctx, token));
+  await sessions.endSession(ctx.store.db, await sessionIdOf(ctx, token));
 }

@@ -81,7 +81,7 @@ export async function importUsers(ctx: AppContext, accountId: string, items: rea
   const keyOf = (item: ImportItem) => item.user.username.trim().toLowerCase();
   let outcome: { result: ImportResult; created: User[]; tokens: Map<string, string> };
   try {
-    outcome = await ctx.db.transaction().execute(async (trx) => {
+    outcome = await ctx.store.db.transaction().execute(async (trx) => {
       const existing = new Map((await users.findUsersByUsernameKeys(trx, items.map(keyOf))).map((u) => [u.username_key, u]));
       const kept = items.filter((item) => {
         const found = existing.get(keyOf(item));

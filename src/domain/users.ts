@@ -70,7 +70,7 @@ export async function issueInvitationTokens(db: Db, invited: readonly User[]): P
 /** Writes one invitation message per user to the outbox (after the transaction that created them). */
 export async function sendInvitations(ctx: AppContext, accountId: string, invited: readonly User[], tokens: Map<string, string>) {
   if (invited.length === 0) return;
-  const account = await users.findAccount(ctx.db, accountId);
+  const account = await users.findAccount(ctx.store.db, accountId);
   for (const user of invited) {
     const token = tokens.get(user.id)!;
     sendMail(ctx, {
@@ -93,7 +93,7 @@ export async function inviteUser(ctx: AppContext, accountId: string, input: NewU
   checkUserType(input.userType);
   let created: { user: User; tokens: Map<string, string> };
   try {
-    created = await ctx.db.transaction().execute(async (trx) => {
+    created = await ctx.store.db.transaction().execute(async (trx) => {
       if (await users.findUserByUsername(trx, input.username)) throw duplicateUsername();
       const [user] = await users.insertUsers(trx, [pendingUser(accountId, input)]);
       return { user: user!, tokens: await issueInvitationTokens(trx, [user!]) };
@@ -109,9 +109,9 @@ export async function inviteUser(ctx: AppContext, accountId: string, input: NewU
 /** Issues a new invitation token to a pending user of the account (the old one stops working). */
 export async function resendInvitation(ctx: AppContext, accountId: string, which: { id?: string; username?: string }) {
   let user: User | undefined;
-  if (which.id !== undefined) user = await users.findUser(ctx.db, accountId, which.id);
+  if (which.id !== undefined) user = await users.findUser(ctx.store.db, accountId, which.id);
   else if (which.username !== undefined) {
-    const found = await users.findUserByUsername(ctx.db, which.username);
+    const found = await users.findUserByUsername(ctx.store.db, which.username);
     user = found?.account_id === accountId ? found : undefined;
   } else throw new Invalid("'id' or 'username' is required: name the user to invite again.");
   if (!user) throw new NotFound('User', which.id ?? which.username);
@@ -121,7 +121,7 @@ export async function resendInvitation(ctx: AppContext, accountId: string, which
     );
   }
   const pending = user;
-  const tokens = await ctx.db.transaction().execute((trx) => issueInvitationTokens(trx, [pending]));
+  const tokens = await ctx.store.db.transaction().execute((trx) => issueInvitationTokens(trx, [pending]));
   await sendInvitations(ctx, accountId, [pending], tokens);
 }
 

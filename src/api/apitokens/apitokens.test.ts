@@ -31,7 +31,7 @@ let userCounter = 0;
 
 /** An active, non-admin user of the account, made directly in the store (the User controller is tested elsewhere). */
 async function createStandardUser(accountId: string, password: string) {
-  return users.insertUser(server.ctx.db, {
+  return users.insertUser(server.ctx.store.db, {
     account_id: accountId,
     username: `standard-${++userCounter}-${Date.now()}@example.com`,
     email: `standard-${userCounter}-${Date.now()}@example.com`,

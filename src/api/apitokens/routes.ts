@@ -24,7 +24,7 @@ export async function apiTokenRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { accountId, userId } = request.principal;
-      return (await apiTokens.listUserApiTokens(ctx.db, accountId, userId)).map(records.apiToken.present);
+      return (await apiTokens.listUserApiTokens(ctx.store.db, accountId, userId)).map(records.apiToken.present);
     },
   );
 

@@ -49,8 +49,8 @@ function attemptLimit(ctx: AppContext, field: 'username' | 'email') {
 }
 
 export async function userInfo(ctx: AppContext, principal: Principal, jwtToken: string) {
-  const user = (await users.findUser(ctx.db, principal.accountId, principal.userId))!;
-  const account = (await users.findAccount(ctx.db, principal.accountId))!;
+  const user = (await users.findUser(ctx.store.db, principal.accountId, principal.userId))!;
+  const account = (await users.findAccount(ctx.store.db, principal.accountId))!;
   return {
     accountName: account.name,
     accountId: account.id,
@@ -70,7 +70,7 @@ export async function userInfo(ctx: AppContext, principal: Principal, jwtToken: 
 
 async function sendConfirmation(ctx: AppContext, user: User): Promise<void> {
   const code = confirmationCode();
-  await oneTimeTokens.issueOneTimeToken(ctx.db, {
+  await oneTimeTokens.issueOneTimeToken(ctx.store.db, {
     accountId: user.account_id,
     userId: user.id,
     purpose: 'confirm_signup',

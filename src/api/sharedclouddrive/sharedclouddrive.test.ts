@@ -287,7 +287,7 @@ describe('delete and restore', () => {
   });
 
   test('delete removes the drive’s project assignments and permissions, and nothing else', async () => {
-    const db = server.ctx.db;
+    const db = server.ctx.store.db;
     const p = await project(owner.client, 'Cascade Project');
     const d = await drive(owner.client, 'Cascade Drive');
     const keep = await drive(owner.client, 'Cascade Keeper');
@@ -551,7 +551,7 @@ describe('tenant isolation', () => {
 describe('users who are not admins', () => {
   test('may not insert, update, delete or restore drives (499 ACCESS)', async () => {
     const email = `member-${Date.now()}@example.com`;
-    await users.insertUser(server.ctx.db, {
+    await users.insertUser(server.ctx.store.db, {
       account_id: owner.accountId,
       username: email,
       email,
