@@ -71,7 +71,7 @@ account
     openDataDir(config.dataDir);
     const store = await openSqliteStore(config.dataDir);
     try {
-      const { accountId, owner } = await createAccountWithOwner(store.db, {
+      const { accountId, owner } = await createAccountWithOwner(store, {
         name: opts.name,
         email: opts.email,
         password,

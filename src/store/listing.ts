@@ -166,7 +166,8 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
     // costs a sort. The paging tests check the order for every sort field, direction and end.
     const order = sql.raw(request.descending ? 'desc' : 'asc');
     const reorder = window.fromEnd ? sql` order by s ${order}, i ${order}` : sql``;
-    return kysely.selectFrom(page.as('p') as never).select(dialectOf(db).jsonArrayOf(sql`j`, reorder).as('json'));
+    const { jsonArrayOf } = dialectOf(db);
+    return kysely.selectFrom(page.as('p') as never).select(jsonArrayOf(sql`j`, reorder).as('json'));
   };
   const base = templateKey(
     {

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, decodeJwt } from 'jose';
 import { hashPassword } from '../../domain/passwords.js';
-import { users } from '../../store/index.js';
 import { UserStatus, UserType } from '../../store/users.js';
 import { Client, createAccount, expectError, startTestServer, type TestAccount, type TestServer } from '../../../test/helpers.js';
 
@@ -99,7 +98,7 @@ describe('signup and confirm_signup', () => {
   test('an expired code is 499 TOKEN (codes live 24 hours)', async () => {
     const email = unique('expired');
     const code = await signUp(email);
-    const user = await users.findUserByUsername(server.ctx.store.db, email);
+    const user = await server.ctx.store.users.findUserByUsername(server.ctx.store.db, email);
     const expiresAt = await server.ctx.store.db
       .selectFrom('one_time_tokens')
       .select('expires_at')
@@ -566,7 +565,7 @@ describe('user and update_user', () => {
 
   test('a user who is not an admin may change their own names but not the account name', async () => {
     const email = unique('member');
-    await users.insertUser(server.ctx.store.db, {
+    await server.ctx.store.users.insertUser(server.ctx.store.db, {
       account_id: owner.accountId,
       username: email,
       email,
