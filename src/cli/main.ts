@@ -6,7 +6,7 @@ import { ApiError } from '../errors.js';
 import { packageVersion } from '../http/openapi.js';
 import { createLogger, openDataDir, startServer, StartupError } from '../server.js';
 import { openSqliteStore } from '../store/sqlite/open.js';
-import { UserStatus } from '../store/users.js';
+import { UserStatus } from '../store/values.js';
 import { registerClientCommands } from './commands/index.js';
 
 const program = new Command();

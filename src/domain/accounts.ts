@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import { OWNER_USER_TYPE } from '../store/users.js';
+import { OWNER_USER_TYPE } from '../store/values.js';
 import type { User } from '../store/types.js';
 import { Duplicate, Invalid } from '../errors.js';
 import { hashPassword, PASSWORD_MIN_LENGTH } from './passwords.js';

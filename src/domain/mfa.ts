@@ -2,7 +2,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { AppContext, Principal } from '../context.js';
 import { InactiveUser, Invalid, TokenInvalid, TotpFailed } from '../errors.js';
 import type { User } from '../store/types.js';
-import { UserStatus } from '../store/users.js';
+import { UserStatus } from '../store/values.js';
 import { randomToken, sha256 } from './secrets.js';
 import { openSession } from './sessions.js';
 

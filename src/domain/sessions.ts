@@ -1,7 +1,7 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { AppContext, Principal } from '../context.js';
 import { SessionEnded, Unauthenticated, InactiveUser } from '../errors.js';
-import { UserStatus, UserType } from '../store/users.js';
+import { UserStatus, UserType } from '../store/values.js';
 import type { SessionsRepository } from '../store/store.js';
 import type { SessionTable, User } from '../store/types.js';
 

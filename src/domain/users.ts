@@ -2,7 +2,7 @@ import type { Store } from '../store/store.js';
 import type { AppContext, Principal } from '../context.js';
 import { AccessDenied, Duplicate, Invalid, NotFound, TokenInvalid } from '../errors.js';
 import type { User, UserUpdate } from '../store/types.js';
-import { UserStatus, UserType } from '../store/users.js';
+import { UserStatus, UserType } from '../store/values.js';
 import { checkPassword } from './accounts.js';
 import { sendMail } from './mail.js';
 import { hashPassword } from './passwords.js';

@@ -11,7 +11,7 @@ import { authenticate, endSessionOfToken, openSession } from '../../domain/sessi
 import { tokenOf } from '../../http/auth.js';
 import { Done } from '../../http/paging.js';
 import { AccessDenied, ApiError, InactiveUser, Invalid, TokenInvalid, Unauthenticated } from '../../errors.js';
-import { UserStatus } from '../../store/users.js';
+import { UserStatus } from '../../store/values.js';
 import type { User } from '../../store/types.js';
 import {
   AuthQuery,
