@@ -40,7 +40,7 @@ const base = `http://127.0.0.1:${port}`;
 const email = 'soak@example.com';
 const password = 'correct-horse-battery';
 const store = await openSqliteStore(dataDir);
-await createAccountWithOwner(store.db, { name: 'Soak', email, password, status: UserStatus.Active });
+await createAccountWithOwner(store, { name: 'Soak', email, password, status: UserStatus.Active });
 await store.close();
 
 const child = spawn(

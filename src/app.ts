@@ -7,7 +7,7 @@ import { installAuth } from './http/auth.js';
 import { installNotifications } from './http/notifications.js';
 import { consoleRoutes } from './http/console.js';
 import { installOpenApi } from './http/openapi.js';
-import { ApiError, Invalid, storageError } from './errors.js';
+import { ApiError, Invalid } from './errors.js';
 import { installSecurity, redactUrl } from './http/security.js';
 import { installQueryCount } from './http/queryCount.js';
 import { RequestLogController } from './http/requestLog.js';
@@ -94,7 +94,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
  */
 function installErrorModel(app: App): void {
   app.setErrorHandler((err: unknown, request, reply) => {
-    const apiError = toApiError(err);
+    const apiError = toApiError(err, app.ctx);
     if (apiError) {
       if (apiError.status === 429) reply.header('retry-after', String(reply.getHeader('retry-after') ?? 60));
       if (apiError.status === 503) {
@@ -108,9 +108,9 @@ function installErrorModel(app: App): void {
   });
 }
 
-function toApiError(err: unknown): ApiError | undefined {
+function toApiError(err: unknown, ctx: AppContext): ApiError | undefined {
   if (err instanceof ApiError) return err;
-  const storage = storageError(err);
+  const storage = ctx.store.storageError(err);
   if (storage) return storage;
   const e = err as {
     validation?: Parameters<typeof describeValidationError>[0][];

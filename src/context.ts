@@ -1,16 +1,13 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { Db } from './store/db.js';
+import type { Store } from './store/store.js';
 
 /** What the routes need from the running agent; built once by server.ts (or a test) and handed to buildApp. */
 export interface AppContext {
   config: Config;
-  db: Db;
+  /** The store (store/store.ts): its repositories, transactions, change signal and statement counter. */
+  store: Store;
   signingKey: Uint8Array;
-  /** Statements executed so far by the store (for the scaling tests and benchmarks). */
-  queryCount(): number;
-  /** Changes whenever the stored data may have changed (for the response cache); absent: no caching. */
-  dataVersion?(): string;
   log?: Logger;
 }
 

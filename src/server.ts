@@ -64,10 +64,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const store = await openSqliteStore(config.dataDir);
   const ctx: AppContext = {
     config,
-    db: store.db,
+    store,
     signingKey: loadSigningKey(config.dataDir),
-    queryCount: store.queryCount,
-    dataVersion: store.dataVersion,
     log: logger,
   };
   let port = config.port;

@@ -110,7 +110,7 @@ describe('kill -9 under concurrent writes', () => {
     const store = await openSqliteStore(dataDir);
     const email = 'crash@example.com';
     const password = 'correct-horse-battery';
-    await createAccountWithOwner(store.db, { name: 'Crash', email, password, status: UserStatus.Active });
+    await createAccountWithOwner(store, { name: 'Crash', email, password, status: UserStatus.Active });
     await store.close();
     const port = await freePort();
     const acknowledged: string[] = [];
@@ -175,7 +175,7 @@ describe('a full disk', () => {
     const server = await startTestServer();
     try {
       const owner = await createAccount(server, 'Full Disk Owner');
-      const db = server.ctx.db;
+      const db = server.ctx.store.db;
       const pageCount = async () =>
         Number((await sql<{ page_count: number }>`pragma page_count`.execute(db)).rows[0]!.page_count);
       // SQLite's own size limit stands in for a full file system: the next few pages are the last.

@@ -31,7 +31,7 @@ export async function createUser(
   counter++;
   const email = options.username ?? `user${counter}-${Date.now()}@example.com`;
   passwordHash ??= hashPassword(PASSWORD);
-  const row = await insertUser(server.ctx.db, {
+  const row = await insertUser(server.ctx.store.db, {
     account_id: accountId,
     username: email,
     email,
@@ -61,7 +61,7 @@ export async function createUser(
 export async function createGroup(server: TestServer, accountId: string, name: string): Promise<{ id: string; name: string }> {
   const id = newId();
   const at = now();
-  await server.ctx.db
+  await server.ctx.store.db
     .insertInto('user_groups')
     .values({
       id,
@@ -80,7 +80,7 @@ export async function createGroup(server: TestServer, accountId: string, name: s
 
 /** Makes the user a member of the group. */
 export async function addMember(server: TestServer, accountId: string, userGroupId: string, userId: string): Promise<void> {
-  await server.ctx.db
+  await server.ctx.store.db
     .insertInto('user_user_groups')
     .values({ id: newId(), account_id: accountId, user_id: userId, user_group_id: userGroupId, create_date: now() })
     .execute();
@@ -88,5 +88,5 @@ export async function addMember(server: TestServer, accountId: string, userGroup
 
 /** Soft-deletes a user or a group directly in the store. */
 export async function softDelete(server: TestServer, table: 'users' | 'user_groups', id: string): Promise<void> {
-  await server.ctx.db.updateTable(table).set({ deleted: 1, update_date: now() }).where('id', '=', id).execute();
+  await server.ctx.store.db.updateTable(table).set({ deleted: 1, update_date: now() }).where('id', '=', id).execute();
 }

@@ -110,7 +110,12 @@ export async function createAccount(server: TestServer, name = 'Owner'): Promise
   counter++;
   const email = `owner${counter}-${Date.now()}@example.com`;
   const password = 'correct-horse-battery';
-  const { accountId, owner } = await createAccountWithOwner(server.ctx.db, { name, email, password, status: UserStatus.Active });
+  const { accountId, owner } = await createAccountWithOwner(server.ctx.store, {
+    name,
+    email,
+    password,
+    status: UserStatus.Active,
+  });
   const login = await new Client(server.url).post('/authentication/login', { username: email, password, type: 16 });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
   const token = login.body.jwtToken as string;

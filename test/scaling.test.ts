@@ -27,7 +27,7 @@ describe('statements per request do not grow with page size or data size', () =>
 
   /** Adds projects, drives, users and groups, and links every new one to the first of each kind and back. */
   async function grow(count: { projects: number; drives: number; users: number; groups: number }) {
-    const db = server.ctx.db;
+    const db = server.ctx.store.db;
     const at = now();
     const base = ids.projects.length;
     for (let i = 0; i < count.projects; i++) {
@@ -185,7 +185,7 @@ describe('statements per request do not grow with page size or data size', () =>
     await grow({ projects: 2, drives: 2, users: 2, groups: 2 });
     const login = await new Client(server.url).post('/authentication/login', {
       username: (
-        await server.ctx.db.selectFrom('users').select('username').where('id', '=', ids.users[0]!).executeTakeFirstOrThrow()
+        await server.ctx.store.db.selectFrom('users').select('username').where('id', '=', ids.users[0]!).executeTakeFirstOrThrow()
       ).username,
       password: 'member-password-1',
       type: 32,
@@ -270,7 +270,7 @@ describe('total stays right under concurrent writers', () => {
   after(() => server.close());
 
   async function realCount(table: 'projects' | 'shared_cloud_drives', deleted: 0 | 1, nameLike?: string) {
-    let query = server.ctx.db
+    let query = server.ctx.store.db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('account_id', '=', owner.accountId)

@@ -7,7 +7,7 @@ import { ApiError } from '../errors.js';
 import { packageVersion } from '../http/openapi.js';
 import { createLogger, openDataDir, startServer, StartupError } from '../server.js';
 import { openSqliteStore } from '../store/sqlite/open.js';
-import { UserStatus } from '../store/users.js';
+import { UserStatus } from '../store/values.js';
 import { registerClientCommands } from './commands/index.js';
 
 const program = new Command();
@@ -73,7 +73,7 @@ account
     openDataDir(config.dataDir);
     const store = await openSqliteStore(config.dataDir);
     try {
-      const { accountId, owner } = await createAccountWithOwner(store.db, {
+      const { accountId, owner } = await createAccountWithOwner(store, {
         name: opts.name,
         email: opts.email,
         password,

@@ -1,8 +1,7 @@
+import type { Store } from '../store/store.js';
 import type { Expression, SqlBool } from 'kysely';
 import type { Principal } from '../context.js';
 import { AccessDenied, NotFound } from '../errors.js';
-import type { Db } from '../store/db.js';
-import { access, projects, sharedCloudDrives } from '../store/index.js';
 import type { Via } from '../store/access.js';
 import type { Project, SharedCloudDrive } from '../store/types.js';
 
@@ -29,39 +28,47 @@ export type Readable = 'projects' | 'shared_cloud_drives';
  * read, given the query's id column; undefined for an admin, who reads everything in the account.
  */
 export function readableScope(
-  db: Db,
+  store: Store,
   principal: Principal,
   of: Readable,
 ): ((idColumn: string) => Expression<SqlBool>) | undefined {
+  const { db } = store;
   if (principal.admin) return undefined;
-  return (idColumn) => access.reachableWhere(db, principal.accountId, principal.userId, of, idColumn);
+  return (idColumn) => store.access.reachableWhere(db, principal.accountId, principal.userId, of, idColumn);
 }
 
 /** A test telling which of `ids` the caller may read: one query whatever the count (none for an admin). */
 export async function readableAmong(
-  db: Db,
+  store: Store,
   principal: Principal,
   of: Readable,
   ids: readonly string[],
 ): Promise<(id: string) => boolean> {
+  const { db } = store;
   if (principal.admin) return () => true;
-  const reachable = await access.reachableAmong(db, principal.accountId, principal.userId, of, ids);
+  const reachable = await store.access.reachableAmong(db, principal.accountId, principal.userId, of, ids);
   return (id) => reachable.has(id);
 }
 
 /** The live project, if the caller may read it; NOT_FOUND otherwise, exactly as for an unknown id. */
-export async function requireReadableProject(db: Db, principal: Principal, projectId: string): Promise<Project> {
-  const project = await projects.find(db, principal.accountId, projectId);
-  if (!project || !(await readableAmong(db, principal, 'projects', [projectId]))(projectId)) {
+export async function requireReadableProject(store: Store, principal: Principal, projectId: string): Promise<Project> {
+  const { db } = store;
+  const project = await store.projects.find(db, principal.accountId, projectId);
+  if (!project || !(await readableAmong(store, principal, 'projects', [projectId]))(projectId)) {
     throw new NotFound('Project', projectId);
   }
   return project;
 }
 
 /** The live drive, if the caller may read it; NOT_FOUND otherwise, exactly as for an unknown id. */
-export async function requireReadableSharedCloudDrive(db: Db, principal: Principal, driveId: string): Promise<SharedCloudDrive> {
-  const drive = await sharedCloudDrives.find(db, principal.accountId, driveId);
-  if (!drive || !(await readableAmong(db, principal, 'shared_cloud_drives', [driveId]))(driveId)) {
+export async function requireReadableSharedCloudDrive(
+  store: Store,
+  principal: Principal,
+  driveId: string,
+): Promise<SharedCloudDrive> {
+  const { db } = store;
+  const drive = await store.sharedCloudDrives.find(db, principal.accountId, driveId);
+  if (!drive || !(await readableAmong(store, principal, 'shared_cloud_drives', [driveId]))(driveId)) {
     throw new NotFound('Shared cloud drive', driveId);
   }
   return drive;
@@ -75,10 +82,12 @@ export type GrantListSubject =
  * A non-admin may read the grants of themselves and of the groups they belong to; anything else is ACCESS,
  * decided before existence so that the answer reveals nothing about other records.
  */
-export async function requireGrantListReader(db: Db, principal: Principal, about: GrantListSubject): Promise<void> {
+export async function requireGrantListReader(store: Store, principal: Principal, about: GrantListSubject): Promise<void> {
+  const { db } = store;
   if (principal.admin) return;
   if ('userId' in about && about.userId === principal.userId) return;
-  if ('userGroupId' in about && (await access.isMemberOf(db, principal.accountId, principal.userId, about.userGroupId))) return;
+  if ('userGroupId' in about && (await store.access.isMemberOf(db, principal.accountId, principal.userId, about.userGroupId)))
+    return;
   throw new AccessDenied('Only an account admin may list the permissions of other users, groups, projects or drives.');
 }
 
@@ -104,9 +113,10 @@ const VIA_ORDER: Record<Via, number> = { direct: 0, group: 1, project: 2, groupP
  * Every live drive the caller reaches (whatever their role: this is what is assigned to them), once, with
  * the strongest permission among the paths and the paths themselves; sorted by drive name. Two queries.
  */
-export async function effectiveSharedCloudDrives(db: Db, principal: Principal): Promise<EffectiveAccess[]> {
-  const paths = await access.drivePaths(db, principal.accountId, principal.userId);
-  const drives = await sharedCloudDrives.findMany(db, principal.accountId, [
+export async function effectiveSharedCloudDrives(store: Store, principal: Principal): Promise<EffectiveAccess[]> {
+  const { db } = store;
+  const paths = await store.access.drivePaths(db, principal.accountId, principal.userId);
+  const drives = await store.sharedCloudDrives.findMany(db, principal.accountId, [
     ...new Set(paths.map((p) => p.shared_cloud_drive_id)),
   ]);
   const byDrive = new Map<string, EffectiveAccess>(

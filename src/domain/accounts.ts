@@ -1,7 +1,5 @@
-import type { Db } from '../store/db.js';
-import { users } from '../store/index.js';
-import { isUniqueViolation } from '../store/index.js';
-import { OWNER_USER_TYPE } from '../store/users.js';
+import type { Store } from '../store/store.js';
+import { OWNER_USER_TYPE } from '../store/values.js';
 import type { User } from '../store/types.js';
 import { Duplicate, Invalid } from '../errors.js';
 import { hashPassword, PASSWORD_MIN_LENGTH } from './passwords.js';
@@ -21,9 +19,10 @@ export function splitName(name: string): [string, string] {
 
 /** Creates an account and its owner (an admin), in one transaction. The email is the sign-in name. */
 export async function createAccountWithOwner(
-  db: Db,
+  store: Store,
   input: { name: string; email: string; password: string; status: number },
 ): Promise<{ accountId: string; owner: User }> {
+  const { db } = store;
   checkPassword(input.password);
   if (input.name.trim() === '') throw new Invalid("'name' must not be blank.");
   const email = input.email.trim();
@@ -31,9 +30,9 @@ export async function createAccountWithOwner(
   const [firstname, lastname] = splitName(input.name);
   try {
     return await db.transaction().execute(async (trx) => {
-      if (await users.findUserByUsername(trx, email)) throw new Duplicate('A user with this email already exists.');
-      const accountId = await users.createAccount(trx, input.name.trim());
-      const owner = await users.insertUser(trx, {
+      if (await store.users.findUserByUsername(trx, email)) throw new Duplicate('A user with this email already exists.');
+      const accountId = await store.users.createAccount(trx, input.name.trim());
+      const owner = await store.users.insertUser(trx, {
         account_id: accountId,
         username: email,
         email,
@@ -54,7 +53,7 @@ export async function createAccountWithOwner(
       return { accountId, owner };
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new Duplicate('A user with this email already exists.');
+    if (store.isUniqueViolation(err)) throw new Duplicate('A user with this email already exists.');
     throw err;
   }
 }

@@ -1,6 +1,5 @@
 import type { AppContext, Principal } from '../context.js';
 import { Invalid, NotFound } from '../errors.js';
-import { apiTokens, sessions } from '../store/index.js';
 import type { ApiToken } from '../store/apiTokens.js';
 import { sha256 } from './secrets.js';
 import { openSession } from './sessions.js';
@@ -30,9 +29,10 @@ export async function createApiToken(
     expirationDate = at.toISOString();
   }
   const user = { id: principal.userId, account_id: principal.accountId };
-  return ctx.db.transaction().execute(async (trx) => {
-    const { token, sessionId } = await openSession({ ...ctx, db: trx }, user, 'apitoken', expiresAt);
-    const record = await apiTokens.insertApiToken(trx, {
+  return ctx.store.transaction(async (tx) => {
+    const trx = tx.db;
+    const { token, sessionId } = await openSession({ ...ctx, store: tx }, user, 'apitoken', expiresAt);
+    const record = await ctx.store.apiTokens.insertApiToken(trx, {
       accountId: principal.accountId,
       userId: principal.userId,
       sessionId,
@@ -46,10 +46,10 @@ export async function createApiToken(
 
 /** Deletes one of the caller's own tokens and ends its session at once; anyone else's is not found. */
 export async function deleteApiToken(ctx: AppContext, principal: Principal, id: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    const record = await apiTokens.findUserApiToken(trx, principal.accountId, principal.userId, id);
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const record = await ctx.store.apiTokens.findUserApiToken(trx, principal.accountId, principal.userId, id);
     if (!record) throw new NotFound('API token', id);
-    await sessions.endSession(trx, record.session_id);
-    await apiTokens.deleteApiToken(trx, principal.accountId, id);
+    await ctx.store.sessions.endSession(trx, record.session_id);
+    await ctx.store.apiTokens.deleteApiToken(trx, principal.accountId, id);
   });
 }

@@ -1,8 +1,7 @@
+import type { Store } from '../store/store.js';
 import type { Principal } from '../context.js';
 import * as records from '../records/index.js';
 import { presentGrant, type PermissionOf } from '../records/index.js';
-import type { Db } from '../store/db.js';
-import { assignments, permissions, projects, sharedCloudDrives, userGroupMembers, userGroups, users } from '../store/index.js';
 import type { GrantKind } from '../store/permissions.js';
 import type { SharedCloudDrive as DriveRow, User as UserRow, UserGroup as UserGroupRow } from '../store/types.js';
 import { readableAmong } from './access.js';
@@ -27,22 +26,23 @@ export interface GrantsData<U extends GrantKind, G extends GrantKind> {
  * whatever the page size (the grants of each kind on the page's ids, then the users and groups they name).
  */
 export async function grantsDataOf<Of extends keyof KindsOn>(
-  db: Db,
+  store: Store,
   accountId: string,
   of: Of,
   targetIds: readonly string[],
 ): Promise<(targetId: string) => GrantsData<KindsOn[Of][0], KindsOn[Of][1]>> {
+  const { db } = store;
   type Data = GrantsData<KindsOn[Of][0], KindsOn[Of][1]>;
   const [userKind, groupKind] = kindsOn[of] as readonly [KindsOn[Of][0], KindsOn[Of][1]];
-  const userGrants = await permissions.grantsOnTargets(db, accountId, userKind, targetIds);
-  const users = await permissions.liveRecords(
+  const userGrants = await store.permissions.grantsOnTargets(db, accountId, userKind, targetIds);
+  const users = await store.permissions.liveRecords(
     db,
     accountId,
     'users',
     userGrants.map((g) => g.subject_id),
   );
-  const groupGrants = await permissions.grantsOnTargets(db, accountId, groupKind, targetIds);
-  const groups = await permissions.liveRecords(
+  const groupGrants = await store.permissions.grantsOnTargets(db, accountId, groupKind, targetIds);
+  const groups = await store.permissions.liveRecords(
     db,
     accountId,
     'user_groups',
@@ -89,14 +89,15 @@ function groupBy<T, R>(items: readonly T[], key: (item: T) => string, build: (it
  * Drives with their projects (those the caller may read) and their granted users and groups, in a fixed
  * number of queries whatever the page size: one per child kind, over the page's ids.
  */
-export async function driveDetails(db: Db, principal: Principal, rows: DriveRow[]) {
+export async function driveDetails(store: Store, principal: Principal, rows: DriveRow[]) {
+  const { db } = store;
   const { accountId } = principal;
   const ids = rows.map((r) => r.id);
-  const assigned = await assignments.assignmentsOf(db, accountId, { sharedCloudDriveIds: ids });
+  const assigned = await store.assignments.assignmentsOf(db, accountId, { sharedCloudDriveIds: ids });
   const projectIds = [...new Set(assigned.map((a) => a.project_id))];
-  const found = await projects.findMany(db, accountId, projectIds);
-  const readableProject = await readableAmong(db, principal, 'projects', projectIds);
-  const grantsData = await grantsDataOf(db, accountId, 'shared_cloud_drives', ids);
+  const found = await store.projects.findMany(db, accountId, projectIds);
+  const readableProject = await readableAmong(store, principal, 'projects', projectIds);
+  const grantsData = await grantsDataOf(store, accountId, 'shared_cloud_drives', ids);
   const projectById = new Map(found.filter((p) => readableProject(p.id)).map((p) => [p.id, p]));
   const byDrive = new Map<
     string,
@@ -123,22 +124,22 @@ export async function driveDetails(db: Db, principal: Principal, rows: DriveRow[
 }
 
 /** Users with their groups and direct grants, in a fixed number of queries whatever the page size. */
-export async function userDetails(db: Db, accountId: string, rows: UserRow[]) {
+export async function userDetails(store: Store, accountId: string, rows: UserRow[]) {
+  const { db } = store;
   const ids = rows.map((r) => r.id);
-  const memberships = await userGroupMembers.membershipsOf(db, accountId, { userIds: ids });
-  const projectGrants = await permissions.grantsOfSubjects(db, accountId, 'userProject', ids);
-  const driveGrants = await permissions.grantsOfSubjects(db, accountId, 'userSharedCloudDrive', ids);
+  const memberships = await store.userGroupMembers.membershipsOf(db, accountId, { userIds: ids });
+  const projectGrants = await store.permissions.grantsOfSubjects(db, accountId, 'userProject', ids);
+  const driveGrants = await store.permissions.grantsOfSubjects(db, accountId, 'userSharedCloudDrive', ids);
   const groupById = new Map(
-    (await userGroups.findMany(db, accountId, [...new Set(memberships.map((m) => m.user_group_id))])).map((g) => [g.id, g]),
+    (await store.userGroups.findMany(db, accountId, [...new Set(memberships.map((m) => m.user_group_id))])).map((g) => [g.id, g]),
   );
   const projectById = new Map(
-    (await projects.findMany(db, accountId, [...new Set(projectGrants.map((p) => p.project_id))])).map((p) => [p.id, p]),
+    (await store.projects.findMany(db, accountId, [...new Set(projectGrants.map((p) => p.project_id))])).map((p) => [p.id, p]),
   );
   const driveById = new Map(
-    (await sharedCloudDrives.findMany(db, accountId, [...new Set(driveGrants.map((d) => d.shared_cloud_drive_id))])).map((d) => [
-      d.id,
-      d,
-    ]),
+    (await store.sharedCloudDrives.findMany(db, accountId, [...new Set(driveGrants.map((d) => d.shared_cloud_drive_id))])).map(
+      (d) => [d.id, d],
+    ),
   );
 
   const presented = new Map(rows.map((r) => [r.id, records.user.present(r)]));
@@ -194,14 +195,15 @@ export async function userDetails(db: Db, accountId: string, rows: UserRow[]) {
 }
 
 /** Groups with their members and grants, in a fixed number of queries whatever the page size. */
-export async function userGroupDetails(db: Db, accountId: string, rows: UserGroupRow[]) {
+export async function userGroupDetails(store: Store, accountId: string, rows: UserGroupRow[]) {
+  const { db } = store;
   const ids = rows.map((r) => r.id);
-  const memberships = await userGroupMembers.membershipsOf(db, accountId, { userGroupIds: ids });
-  const projectGrants = await permissions.grantsOfSubjects(db, accountId, 'userGroupProject', ids);
-  const driveGrants = await permissions.grantsOfSubjects(db, accountId, 'userGroupSharedCloudDrive', ids);
+  const memberships = await store.userGroupMembers.membershipsOf(db, accountId, { userGroupIds: ids });
+  const projectGrants = await store.permissions.grantsOfSubjects(db, accountId, 'userGroupProject', ids);
+  const driveGrants = await store.permissions.grantsOfSubjects(db, accountId, 'userGroupSharedCloudDrive', ids);
   const userById = new Map(
     (
-      await users.findUsers(
+      await store.users.findUsers(
         db,
         accountId,
         memberships.map((m) => m.user_id),
@@ -209,13 +211,12 @@ export async function userGroupDetails(db: Db, accountId: string, rows: UserGrou
     ).map((u) => [u.id, u]),
   );
   const projectById = new Map(
-    (await projects.findMany(db, accountId, [...new Set(projectGrants.map((p) => p.project_id))])).map((p) => [p.id, p]),
+    (await store.projects.findMany(db, accountId, [...new Set(projectGrants.map((p) => p.project_id))])).map((p) => [p.id, p]),
   );
   const driveById = new Map(
-    (await sharedCloudDrives.findMany(db, accountId, [...new Set(driveGrants.map((d) => d.shared_cloud_drive_id))])).map((d) => [
-      d.id,
-      d,
-    ]),
+    (await store.sharedCloudDrives.findMany(db, accountId, [...new Set(driveGrants.map((d) => d.shared_cloud_drive_id))])).map(
+      (d) => [d.id, d],
+    ),
   );
 
   const usersData = groupBy(

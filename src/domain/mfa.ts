@@ -1,9 +1,8 @@
 import { Secret, TOTP } from 'otpauth';
 import type { AppContext, Principal } from '../context.js';
 import { InactiveUser, Invalid, TokenInvalid, TotpFailed } from '../errors.js';
-import { oneTimeTokens, users } from '../store/index.js';
 import type { User } from '../store/types.js';
-import { UserStatus } from '../store/users.js';
+import { UserStatus } from '../store/values.js';
 import { randomToken, sha256 } from './secrets.js';
 import { openSession } from './sessions.js';
 
@@ -39,7 +38,7 @@ export function totpStep(secret: string, code: string): number | undefined {
 async function acceptTotp(ctx: AppContext, user: Pick<User, 'id' | 'account_id'>, secret: string, code: string): Promise<void> {
   const step = totpStep(secret, code);
   if (step === undefined) throw new TotpFailed();
-  if (!(await users.claimTotpStep(ctx.db, user.account_id, user.id, step))) {
+  if (!(await ctx.store.users.claimTotpStep(ctx.store.db, user.account_id, user.id, step))) {
     throw new TotpFailed('This verification code has already been used; enter the next one.');
   }
 }
@@ -47,7 +46,7 @@ async function acceptTotp(ctx: AppContext, user: Pick<User, 'id' | 'account_id'>
 /** Starts enrolment: a new secret, kept pending until set_mfa confirms it with a code. */
 export async function generateMfaSecret(ctx: AppContext, principal: Principal): Promise<string> {
   const secret = newTotpSecret();
-  await users.updateUser(ctx.db, principal.accountId, principal.userId, { mfa_pending_secret: secret });
+  await ctx.store.users.updateUser(ctx.store.db, principal.accountId, principal.userId, { mfa_pending_secret: secret });
   return secret;
 }
 
@@ -56,14 +55,14 @@ export async function generateMfaSecret(ctx: AppContext, principal: Principal): 
  * stolen session alone cannot remove the second factor). Turning it off when it is off is a no-op.
  */
 export async function setMfa(ctx: AppContext, principal: Principal, enabled: boolean, userCode: string | undefined) {
-  const user = (await users.findUser(ctx.db, principal.accountId, principal.userId))!;
+  const user = (await ctx.store.users.findUser(ctx.store.db, principal.accountId, principal.userId))!;
   if (enabled) {
     if (!user.mfa_pending_secret) throw new Invalid('There is no pending MFA secret: call /user/generate_mfa_token first.');
     if (userCode === undefined) throw new Invalid("'userCode' is required to turn MFA on.");
     // A new secret: the codes of the one before are no concern, and this code is its first used.
     const step = totpStep(user.mfa_pending_secret, userCode);
     if (step === undefined) throw new TotpFailed();
-    await users.updateUser(ctx.db, principal.accountId, principal.userId, {
+    await ctx.store.users.updateUser(ctx.store.db, principal.accountId, principal.userId, {
       mfa: 1,
       mfa_secret: user.mfa_pending_secret,
       mfa_pending_secret: null,
@@ -75,13 +74,17 @@ export async function setMfa(ctx: AppContext, principal: Principal, enabled: boo
     if (userCode === undefined) throw new Invalid("'userCode' is required to turn MFA off.");
     await acceptTotp(ctx, user, user.mfa_secret, userCode);
   }
-  await users.updateUser(ctx.db, principal.accountId, principal.userId, { mfa: 0, mfa_secret: null, mfa_pending_secret: null });
+  await ctx.store.users.updateUser(ctx.store.db, principal.accountId, principal.userId, {
+    mfa: 0,
+    mfa_secret: null,
+    mfa_pending_secret: null,
+  });
 }
 
 /** After a correct password: a one-time login session (5 minutes, 5 attempts) that mfa_respond completes. */
 export async function startMfaChallenge(ctx: AppContext, user: Pick<User, 'id' | 'account_id'>): Promise<string> {
   const session = randomToken();
-  await oneTimeTokens.issueOneTimeToken(ctx.db, {
+  await ctx.store.oneTimeTokens.issueOneTimeToken(ctx.store.db, {
     accountId: user.account_id,
     userId: user.id,
     purpose: 'mfa_login',
@@ -93,25 +96,26 @@ export async function startMfaChallenge(ctx: AppContext, user: Pick<User, 'id' |
 
 /** The user a live challenge session belongs to, for rate-limit keys; undefined when unknown. */
 export async function challengeOwner(ctx: AppContext, session: string): Promise<string | undefined> {
-  return (await oneTimeTokens.findLiveTokenByHash(ctx.db, sha256(session), 'mfa_login'))?.user_id;
+  return (await ctx.store.oneTimeTokens.findLiveTokenByHash(ctx.store.db, sha256(session), 'mfa_login'))?.user_id;
 }
 
 /** Completes a login challenge: a correct code opens the session; a wrong one counts against the challenge. */
 export async function respondToMfaChallenge(ctx: AppContext, session: string, userCode: string): Promise<string> {
-  const { db } = ctx;
-  const live = await oneTimeTokens.findLiveTokenByHash(db, sha256(session), 'mfa_login');
+  const { store } = ctx;
+  const { db } = store;
+  const live = await ctx.store.oneTimeTokens.findLiveTokenByHash(db, sha256(session), 'mfa_login');
   if (!live || live.attempts >= MFA_MAX_ATTEMPTS) throw new TokenInvalid('The MFA session is invalid, expired or already used.');
-  const user = await users.findUser(db, live.account_id, live.user_id);
+  const user = await ctx.store.users.findUser(db, live.account_id, live.user_id);
   if (!user || user.mfa !== 1 || !user.mfa_secret) throw new TokenInvalid('The MFA session is invalid, expired or already used.');
   if (user.status !== UserStatus.Active) throw new InactiveUser();
   try {
     await acceptTotp(ctx, user, user.mfa_secret, userCode);
   } catch (err) {
-    await oneTimeTokens.countFailedAttempt(db, live.id);
+    await ctx.store.oneTimeTokens.countFailedAttempt(db, live.id);
     throw err;
   }
   // Two concurrent right answers: only the one that claims the challenge gets a session.
-  if (!(await oneTimeTokens.claimToken(db, live.id))) {
+  if (!(await ctx.store.oneTimeTokens.claimToken(db, live.id))) {
     throw new TokenInvalid('The MFA session is invalid, expired or already used.');
   }
   return (await openSession(ctx, user)).token;

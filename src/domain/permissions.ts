@@ -1,6 +1,5 @@
+import type { Store } from '../store/store.js';
 import { ApiError, NotFound } from '../errors.js';
-import type { Db } from '../store/db.js';
-import { permissions } from '../store/index.js';
 import type { GrantKind, NewGrant } from '../store/permissions.js';
 
 /** What each side of a grant is called in messages. */
@@ -17,17 +16,20 @@ const labels: Record<'users' | 'user_groups' | 'projects' | 'shared_cloud_drives
  * (POST skips it silently; PUT changes types), and so does a pair repeated in the request after its first.
  */
 export async function grantPermissions(
-  db: Db,
+  store: Store,
   accountId: string,
   kind: GrantKind,
   requested: readonly NewGrant[],
 ): Promise<void> {
-  const info = permissions.grantKinds[kind];
+  const { db } = store;
+  const info = store.permissions.grantKinds[kind];
   const subjectIds = [...new Set(requested.map((g) => g.subjectId))];
   const targetIds = [...new Set(requested.map((g) => g.targetId))];
   await db.transaction().execute(async (trx) => {
-    const subjects = new Set((await permissions.liveRecords(trx, accountId, info.subjectTable, subjectIds)).map((r) => r.id));
-    const targets = new Set((await permissions.liveRecords(trx, accountId, info.targetTable, targetIds)).map((r) => r.id));
+    const subjects = new Set(
+      (await store.permissions.liveRecords(trx, accountId, info.subjectTable, subjectIds)).map((r) => r.id),
+    );
+    const targets = new Set((await store.permissions.liveRecords(trx, accountId, info.targetTable, targetIds)).map((r) => r.id));
     const missing = [
       ...subjectIds.filter((id) => !subjects.has(id)).map((id) => `${labels[info.subjectTable]} ${id} not found.`),
       ...targetIds.filter((id) => !targets.has(id)).map((id) => `${labels[info.targetTable]} ${id} not found.`),
@@ -36,7 +38,7 @@ export async function grantPermissions(
     const firstOfPair = new Map<string, NewGrant>();
     for (const g of requested)
       if (!firstOfPair.has(`${g.subjectId}/${g.targetId}`)) firstOfPair.set(`${g.subjectId}/${g.targetId}`, g);
-    await permissions.insertGrants(trx, accountId, kind, [...firstOfPair.values()]);
+    await store.permissions.insertGrants(trx, accountId, kind, [...firstOfPair.values()]);
   });
 }
 
@@ -45,23 +47,25 @@ export async function grantPermissions(
  * account between live records, else nothing changes and the error names each id not found.
  */
 export async function changePermissions(
-  db: Db,
+  store: Store,
   accountId: string,
   kind: GrantKind,
   changes: readonly { id: string; permissionType: number }[],
 ): Promise<void> {
+  const { db } = store;
   const ids = [...new Set(changes.map((c) => c.id))];
   await db.transaction().execute(async (trx) => {
-    const found = new Set((await permissions.findGrants(trx, accountId, kind, ids)).map((g) => g.id));
+    const found = new Set((await store.permissions.findGrants(trx, accountId, kind, ids)).map((g) => g.id));
     const missing = ids.filter((id) => !found.has(id)).map((id) => `Permission ${id} not found.`);
     if (missing.length > 0) throw new ApiError('NOT_FOUND', missing);
     // A repeated id takes its last type.
     const last = new Map(changes.map((c) => [c.id, c]));
-    await permissions.setPermissionTypes(trx, accountId, kind, [...last.values()]);
+    await store.permissions.setPermissionTypes(trx, accountId, kind, [...last.values()]);
   });
 }
 
 /** Removes one grant by its id; NOT_FOUND for an unknown id or one of another account. */
-export async function revokePermission(db: Db, accountId: string, kind: GrantKind, id: string): Promise<void> {
-  if (!(await permissions.deleteGrant(db, accountId, kind, id))) throw new NotFound('Permission', id);
+export async function revokePermission(store: Store, accountId: string, kind: GrantKind, id: string): Promise<void> {
+  const { db } = store;
+  if (!(await store.permissions.deleteGrant(db, accountId, kind, id))) throw new NotFound('Permission', id);
 }

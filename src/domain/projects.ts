@@ -1,23 +1,24 @@
-import type { Db } from '../store/db.js';
-import { assignments, permissions, projects, sharedCloudDrives } from '../store/index.js';
+import type { Store } from '../store/store.js';
 import type { Pair } from '../store/projectSharedCloudDrives.js';
 import { ApiError, NotFound } from '../errors.js';
 
 /** Soft-deletes a project with its drive assignments and the permissions on it, in one transaction. */
-export async function deleteProject(db: Db, accountId: string, projectId: string): Promise<void> {
+export async function deleteProject(store: Store, accountId: string, projectId: string): Promise<void> {
+  const { db } = store;
   await db.transaction().execute(async (trx) => {
-    if (!(await projects.softDelete(trx, accountId, projectId))) throw new NotFound('Project', projectId);
-    await assignments.deleteAssignmentsOf(trx, accountId, { projectId });
-    await permissions.deletePermissionsOn(trx, accountId, 'projects', projectId);
+    if (!(await store.projects.softDelete(trx, accountId, projectId))) throw new NotFound('Project', projectId);
+    await store.assignments.deleteAssignmentsOf(trx, accountId, { projectId });
+    await store.permissions.deletePermissionsOn(trx, accountId, 'projects', projectId);
   });
 }
 
 /** Soft-deletes a drive with its project assignments and the permissions on it, in one transaction. */
-export async function deleteSharedCloudDrive(db: Db, accountId: string, driveId: string): Promise<void> {
+export async function deleteSharedCloudDrive(store: Store, accountId: string, driveId: string): Promise<void> {
+  const { db } = store;
   await db.transaction().execute(async (trx) => {
-    if (!(await sharedCloudDrives.softDelete(trx, accountId, driveId))) throw new NotFound('Shared cloud drive', driveId);
-    await assignments.deleteAssignmentsOf(trx, accountId, { sharedCloudDriveId: driveId });
-    await permissions.deletePermissionsOn(trx, accountId, 'shared_cloud_drives', driveId);
+    if (!(await store.sharedCloudDrives.softDelete(trx, accountId, driveId))) throw new NotFound('Shared cloud drive', driveId);
+    await store.assignments.deleteAssignmentsOf(trx, accountId, { sharedCloudDriveId: driveId });
+    await store.permissions.deletePermissionsOn(trx, accountId, 'shared_cloud_drives', driveId);
   });
 }
 
@@ -25,18 +26,19 @@ export async function deleteSharedCloudDrive(db: Db, accountId: string, driveId:
  * Assigns drives to projects, all or nothing: every id must name a live record of the account, or nothing
  * is written and the error lists the ids not found. Pairs that exist already, or repeat, are skipped.
  */
-export async function assignSharedCloudDrives(db: Db, accountId: string, pairs: readonly Pair[]): Promise<void> {
+export async function assignSharedCloudDrives(store: Store, accountId: string, pairs: readonly Pair[]): Promise<void> {
+  const { db } = store;
   const projectIds = [...new Set(pairs.map((p) => p.projectId))];
   const driveIds = [...new Set(pairs.map((p) => p.sharedCloudDriveId))];
   await db.transaction().execute(async (trx) => {
-    const knownProjects = await projects.existingIds(trx, accountId, projectIds);
-    const knownDrives = await sharedCloudDrives.existingIds(trx, accountId, driveIds);
+    const knownProjects = await store.projects.existingIds(trx, accountId, projectIds);
+    const knownDrives = await store.sharedCloudDrives.existingIds(trx, accountId, driveIds);
     const missing = [
       ...projectIds.filter((id) => !knownProjects.has(id)).map((id) => `Project ${id} not found.`),
       ...driveIds.filter((id) => !knownDrives.has(id)).map((id) => `Shared cloud drive ${id} not found.`),
     ];
     if (missing.length > 0) throw new ApiError('NOT_FOUND', missing);
     const unique = new Map(pairs.map((p) => [`${p.projectId}/${p.sharedCloudDriveId}`, p]));
-    await assignments.insertAssignments(trx, accountId, [...unique.values()]);
+    await store.assignments.insertAssignments(trx, accountId, [...unique.values()]);
   });
 }

@@ -1,8 +1,8 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { AppContext, Principal } from '../context.js';
 import { SessionEnded, Unauthenticated, InactiveUser } from '../errors.js';
-import { sessions } from '../store/index.js';
-import { UserStatus, UserType } from '../store/users.js';
+import { UserStatus, UserType } from '../store/values.js';
+import type { SessionsRepository } from '../store/store.js';
 import type { SessionTable, User } from '../store/types.js';
 
 const ISSUER = 'clickd';
@@ -21,7 +21,7 @@ export async function openSession(
   kind: SessionTable['kind'] = 'login',
   expiresAt: Date = new Date(Date.now() + ctx.config.sessionTtlSeconds * 1000),
 ): Promise<{ token: string; sessionId: string }> {
-  const session = await sessions.insertSession(ctx.db, {
+  const session = await ctx.store.sessions.insertSession(ctx.store.db, {
     accountId: user.account_id,
     userId: user.id,
     kind,
@@ -68,19 +68,19 @@ export async function sessionIdOf(ctx: AppContext, token: string): Promise<strin
   }
 }
 
-// The session rows read by recent requests, valid only while the store's data version is unchanged: any
+// The session rows read by recent requests, valid only while the store's change signal (Store.dataVersion)
+// is unchanged: any
 // write (a logout, a user deleted or made inactive, by this process or another) invalidates them all, so
 // the checks below always see the current row. Expiry is checked against the clock on every request.
-type SessionRow = Awaited<ReturnType<typeof sessions.findSessionWithUser>>;
+type SessionRow = Awaited<ReturnType<SessionsRepository['findSessionWithUser']>>;
 const sessionRows = new WeakMap<object, { version: string; rows: Map<string, SessionRow> }>();
 
 async function findSession(ctx: AppContext, sessionId: string): Promise<SessionRow> {
-  const version = ctx.dataVersion?.();
-  if (version === undefined) return sessions.findSessionWithUser(ctx.db, sessionId);
-  let cache = sessionRows.get(ctx.db);
-  if (!cache || cache.version !== version) sessionRows.set(ctx.db, (cache = { version, rows: new Map() }));
+  const version = ctx.store.dataVersion();
+  let cache = sessionRows.get(ctx.store.db);
+  if (!cache || cache.version !== version) sessionRows.set(ctx.store.db, (cache = { version, rows: new Map() }));
   if (cache.rows.has(sessionId)) return cache.rows.get(sessionId);
-  const row = await sessions.findSessionWithUser(ctx.db, sessionId);
+  const row = await ctx.store.sessions.findSessionWithUser(ctx.store.db, sessionId);
   // Stored under the version read before the query: a write in between leaves it stale, never wrong.
   if (cache.rows.size < 10_000) cache.rows.set(sessionId, row);
   return row;
@@ -105,5 +105,5 @@ export async function authenticate(ctx: AppContext, token: string | undefined): 
 }
 
 export async function endSessionOfToken(ctx: AppContext, token: string): Promise<void> {
-  await sessions.endSession(ctx.db, await sessionIdOf(ctx, token));
+  await ctx.store.sessions.endSession(ctx.store.db, await sessionIdOf(ctx, token));
 }

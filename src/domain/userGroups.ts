@@ -1,9 +1,7 @@
+import type { Store } from '../store/store.js';
 import type { AppContext } from '../context.js';
 import { ApiError, Invalid, NotFound } from '../errors.js';
-import type { Db } from '../store/db.js';
-import { permissions, userGroupMembers, userGroups, users } from '../store/index.js';
 import { nameKey } from '../store/listing.js';
-import { isUniqueViolation } from '../store/index.js';
 import type { User, UserGroup } from '../store/types.js';
 import type { Membership } from '../store/userGroupMembers.js';
 import {
@@ -16,11 +14,12 @@ import {
 } from './users.js';
 
 /** Soft-deletes a group with its memberships and the permissions granted to it, in one transaction. */
-export async function deleteUserGroup(db: Db, accountId: string, userGroupId: string): Promise<void> {
+export async function deleteUserGroup(store: Store, accountId: string, userGroupId: string): Promise<void> {
+  const { db } = store;
   await db.transaction().execute(async (trx) => {
-    if (!(await userGroups.softDelete(trx, accountId, userGroupId))) throw new NotFound('User group', userGroupId);
-    await userGroupMembers.deleteMembershipsOf(trx, accountId, { userGroupId });
-    await permissions.deletePermissionsOf(trx, accountId, 'user_groups', userGroupId);
+    if (!(await store.userGroups.softDelete(trx, accountId, userGroupId))) throw new NotFound('User group', userGroupId);
+    await store.userGroupMembers.deleteMembershipsOf(trx, accountId, { userGroupId });
+    await store.permissions.deletePermissionsOf(trx, accountId, 'user_groups', userGroupId);
   });
 }
 
@@ -28,19 +27,20 @@ export async function deleteUserGroup(db: Db, accountId: string, userGroupId: st
  * Adds users to groups, all or nothing: every id must name a live record of the account, or nothing is
  * written and the error lists the ids not found. Pairs that exist already, or repeat, are skipped.
  */
-export async function assignUsers(db: Db, accountId: string, pairs: readonly Membership[]): Promise<void> {
+export async function assignUsers(store: Store, accountId: string, pairs: readonly Membership[]): Promise<void> {
+  const { db } = store;
   const userIds = [...new Set(pairs.map((p) => p.userId))];
   const groupIds = [...new Set(pairs.map((p) => p.userGroupId))];
   await db.transaction().execute(async (trx) => {
-    const knownUsers = new Set((await users.findUsers(trx, accountId, userIds)).map((u) => u.id));
-    const knownGroups = new Set((await userGroups.findMany(trx, accountId, groupIds)).map((g) => g.id));
+    const knownUsers = new Set((await store.users.findUsers(trx, accountId, userIds)).map((u) => u.id));
+    const knownGroups = new Set((await store.userGroups.findMany(trx, accountId, groupIds)).map((g) => g.id));
     const missing = [
       ...userIds.filter((id) => !knownUsers.has(id)).map((id) => `User ${id} not found.`),
       ...groupIds.filter((id) => !knownGroups.has(id)).map((id) => `User group ${id} not found.`),
     ];
     if (missing.length > 0) throw new ApiError('NOT_FOUND', missing);
     const unique = new Map(pairs.map((p) => [`${p.userId}/${p.userGroupId}`, p]));
-    await userGroupMembers.insertMemberships(trx, accountId, [...unique.values()]);
+    await store.userGroupMembers.insertMemberships(trx, accountId, [...unique.values()]);
   });
 }
 
@@ -81,8 +81,11 @@ export async function importUsers(ctx: AppContext, accountId: string, items: rea
   const keyOf = (item: ImportItem) => item.user.username.trim().toLowerCase();
   let outcome: { result: ImportResult; created: User[]; tokens: Map<string, string> };
   try {
-    outcome = await ctx.db.transaction().execute(async (trx) => {
-      const existing = new Map((await users.findUsersByUsernameKeys(trx, items.map(keyOf))).map((u) => [u.username_key, u]));
+    outcome = await ctx.store.transaction(async (tx) => {
+      const trx = tx.db;
+      const existing = new Map(
+        (await ctx.store.users.findUsersByUsernameKeys(trx, items.map(keyOf))).map((u) => [u.username_key, u]),
+      );
       const kept = items.filter((item) => {
         const found = existing.get(keyOf(item));
         return !found || found.account_id === accountId;
@@ -93,15 +96,15 @@ export async function importUsers(ctx: AppContext, accountId: string, items: rea
         if (existing.has(keyOf({ user })) || toCreate.has(keyOf({ user }))) continue;
         toCreate.set(keyOf({ user }), { firstname: '', lastname: '', ...user });
       }
-      const created = await users.insertUsers(
+      const created = await ctx.store.users.insertUsers(
         trx,
         [...toCreate.values()].map((input) => pendingUser(accountId, input)),
       );
-      const tokens = await issueInvitationTokens(trx, created);
+      const tokens = await issueInvitationTokens(tx, created);
       const userByKey = new Map([...existing.values(), ...created].map((u) => [u.username_key, u]));
 
       const refs = kept.flatMap((item) => item.userGroups ?? []);
-      const found = await userGroupMembers.findGroupsByNameOrId(
+      const found = await ctx.store.userGroupMembers.findGroupsByNameOrId(
         trx,
         accountId,
         refs.map((r) => nameKey(r.name)),
@@ -113,7 +116,7 @@ export async function importUsers(ctx: AppContext, accountId: string, items: rea
       const groupOf = async (ref: { id?: string; name: string }): Promise<UserGroup> => {
         const known = (ref.id ? groupById.get(ref.id) : undefined) ?? groupByName.get(nameKey(ref.name));
         if (known) return known;
-        const group = await userGroups.insert(trx, accountId, { name: ref.name.trim(), description: '', active: 1 });
+        const group = await ctx.store.userGroups.insert(trx, accountId, { name: ref.name.trim(), description: '', active: 1 });
         groupsCreated++;
         groupByName.set(group.name_key, group);
         return group;
@@ -125,13 +128,13 @@ export async function importUsers(ctx: AppContext, accountId: string, items: rea
         for (const ref of item.userGroups ?? []) memberships.push({ userId: user.id, userGroupId: (await groupOf(ref)).id });
       }
       const unique = new Map(memberships.map((m) => [`${m.userId}/${m.userGroupId}`, m]));
-      await userGroupMembers.insertMemberships(trx, accountId, [...unique.values()]);
+      await ctx.store.userGroupMembers.insertMemberships(trx, accountId, [...unique.values()]);
       const reused = new Set(kept.map(keyOf).filter((k) => existing.has(k))).size;
       return { result: { created: created.length, reused, groupsCreated }, created, tokens };
     });
   } catch (err) {
     // Another request created one of these usernames meanwhile.
-    if (isUniqueViolation(err)) throw duplicateUsername();
+    if (ctx.store.isUniqueViolation(err)) throw duplicateUsername();
     throw err;
   }
   await sendInvitations(ctx, accountId, outcome.created, outcome.tokens);

@@ -1,10 +1,8 @@
+import type { Store } from '../store/store.js';
 import type { AppContext, Principal } from '../context.js';
 import { AccessDenied, Duplicate, Invalid, NotFound, TokenInvalid } from '../errors.js';
-import type { Db } from '../store/db.js';
-import { invitations, permissions, sessions, userGroupMembers, users } from '../store/index.js';
-import { isUniqueViolation } from '../store/index.js';
 import type { User, UserUpdate } from '../store/types.js';
-import { UserStatus, UserType } from '../store/users.js';
+import { UserStatus, UserType } from '../store/values.js';
 import { checkPassword } from './accounts.js';
 import { sendMail } from './mail.js';
 import { hashPassword } from './passwords.js';
@@ -57,10 +55,11 @@ export function pendingUser(accountId: string, input: NewUserInput) {
 }
 
 /** A fresh invitation token for each user; only their hashes are stored. Runs in the caller's transaction. */
-export async function issueInvitationTokens(db: Db, invited: readonly User[]): Promise<Map<string, string>> {
+export async function issueInvitationTokens(store: Store, invited: readonly User[]): Promise<Map<string, string>> {
+  const { db } = store;
   const tokens = new Map(invited.map((u) => [u.id, randomToken()]));
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS).toISOString();
-  await invitations.issueInvitations(
+  await store.invitations.issueInvitations(
     db,
     invited.map((u) => ({ accountId: u.account_id, userId: u.id, tokenHash: sha256(tokens.get(u.id)!), expiresAt })),
   );
@@ -70,7 +69,7 @@ export async function issueInvitationTokens(db: Db, invited: readonly User[]): P
 /** Writes one invitation message per user to the outbox (after the transaction that created them). */
 export async function sendInvitations(ctx: AppContext, accountId: string, invited: readonly User[], tokens: Map<string, string>) {
   if (invited.length === 0) return;
-  const account = await users.findAccount(ctx.db, accountId);
+  const account = await ctx.store.users.findAccount(ctx.store.db, accountId);
   for (const user of invited) {
     const token = tokens.get(user.id)!;
     sendMail(ctx, {
@@ -93,13 +92,14 @@ export async function inviteUser(ctx: AppContext, accountId: string, input: NewU
   checkUserType(input.userType);
   let created: { user: User; tokens: Map<string, string> };
   try {
-    created = await ctx.db.transaction().execute(async (trx) => {
-      if (await users.findUserByUsername(trx, input.username)) throw duplicateUsername();
-      const [user] = await users.insertUsers(trx, [pendingUser(accountId, input)]);
-      return { user: user!, tokens: await issueInvitationTokens(trx, [user!]) };
+    created = await ctx.store.transaction(async (tx) => {
+      const trx = tx.db;
+      if (await ctx.store.users.findUserByUsername(trx, input.username)) throw duplicateUsername();
+      const [user] = await ctx.store.users.insertUsers(trx, [pendingUser(accountId, input)]);
+      return { user: user!, tokens: await issueInvitationTokens(tx, [user!]) };
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw duplicateUsername();
+    if (ctx.store.isUniqueViolation(err)) throw duplicateUsername();
     throw err;
   }
   await sendInvitations(ctx, accountId, [created.user], created.tokens);
@@ -109,9 +109,9 @@ export async function inviteUser(ctx: AppContext, accountId: string, input: NewU
 /** Issues a new invitation token to a pending user of the account (the old one stops working). */
 export async function resendInvitation(ctx: AppContext, accountId: string, which: { id?: string; username?: string }) {
   let user: User | undefined;
-  if (which.id !== undefined) user = await users.findUser(ctx.db, accountId, which.id);
+  if (which.id !== undefined) user = await ctx.store.users.findUser(ctx.store.db, accountId, which.id);
   else if (which.username !== undefined) {
-    const found = await users.findUserByUsername(ctx.db, which.username);
+    const found = await ctx.store.users.findUserByUsername(ctx.store.db, which.username);
     user = found?.account_id === accountId ? found : undefined;
   } else throw new Invalid("'id' or 'username' is required: name the user to invite again.");
   if (!user) throw new NotFound('User', which.id ?? which.username);
@@ -121,7 +121,7 @@ export async function resendInvitation(ctx: AppContext, accountId: string, which
     );
   }
   const pending = user;
-  const tokens = await ctx.db.transaction().execute((trx) => issueInvitationTokens(trx, [pending]));
+  const tokens = await ctx.store.transaction((tx) => issueInvitationTokens(tx, [pending]));
   await sendInvitations(ctx, accountId, [pending], tokens);
 }
 
@@ -140,11 +140,12 @@ export interface UserEdit {
  * status never change, and only the owner changes the owner's username or email (499 ACCESS); an admin
  * cannot deactivate themselves; a pending user becomes active only by accepting the invitation.
  */
-export async function editUser(db: Db, principal: Principal, edit: UserEdit): Promise<User> {
+export async function editUser(store: Store, principal: Principal, edit: UserEdit): Promise<User> {
+  const { db } = store;
   const { accountId } = principal;
   try {
     return await db.transaction().execute(async (trx) => {
-      const user = await users.findUser(trx, accountId, edit.id);
+      const user = await store.users.findUser(trx, accountId, edit.id);
       if (!user) throw new NotFound('User', edit.id);
       const changes: UserUpdate = {};
       if (edit.firstname !== undefined) changes.firstname = edit.firstname.trim();
@@ -152,7 +153,7 @@ export async function editUser(db: Db, principal: Principal, edit: UserEdit): Pr
       if (edit.email !== undefined) changes.email = edit.email.trim();
       if (edit.username !== undefined && edit.username.trim() !== user.username) {
         const username = edit.username.trim();
-        const holder = await users.findUserByUsername(trx, username);
+        const holder = await store.users.findUserByUsername(trx, username);
         if (holder && holder.id !== user.id) throw duplicateUsername();
         changes.username = username;
         changes.username_key = username.toLowerCase();
@@ -175,13 +176,13 @@ export async function editUser(db: Db, principal: Principal, edit: UserEdit): Pr
         if (user.id === principal.userId) throw new AccessDenied('You cannot deactivate yourself.');
         changes.status = edit.status;
       }
-      if (Object.keys(changes).length > 0) await users.updateUser(trx, accountId, user.id, changes);
+      if (Object.keys(changes).length > 0) await store.users.updateUser(trx, accountId, user.id, changes);
       // A deactivated user is signed out at once (authentication refuses inactive users anyway).
-      if (changes.status === UserStatus.Inactive) await sessions.endUserSessions(trx, user.id);
-      return (await users.findUser(trx, accountId, user.id))!;
+      if (changes.status === UserStatus.Inactive) await store.sessions.endUserSessions(trx, user.id);
+      return (await store.users.findUser(trx, accountId, user.id))!;
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw duplicateUsername();
+    if (store.isUniqueViolation(err)) throw duplicateUsername();
     throw err;
   }
 }
@@ -190,45 +191,48 @@ export async function editUser(db: Db, principal: Principal, edit: UserEdit): Pr
  * Soft-deletes a user and, in the same transaction, ends its sessions, drops its group memberships,
  * its permissions and its unused invitation. The owner and the caller themselves cannot be deleted.
  */
-export async function deleteUser(db: Db, principal: Principal, userId: string): Promise<void> {
+export async function deleteUser(store: Store, principal: Principal, userId: string): Promise<void> {
+  const { db } = store;
   const { accountId } = principal;
   await db.transaction().execute(async (trx) => {
-    const user = await users.findUser(trx, accountId, userId);
+    const user = await store.users.findUser(trx, accountId, userId);
     if (!user) throw new NotFound('User', userId);
     if (user.owner === 1) throw new AccessDenied('The account owner cannot be deleted.');
     if (user.id === principal.userId) throw new AccessDenied('You cannot delete yourself.');
-    await users.softDeleteUser(trx, accountId, userId);
-    await sessions.endUserSessions(trx, userId);
-    await userGroupMembers.deleteMembershipsOf(trx, accountId, { userId });
-    await permissions.deletePermissionsOf(trx, accountId, 'users', userId);
-    await invitations.revokeInvitations(trx, accountId, userId);
+    await store.users.softDeleteUser(trx, accountId, userId);
+    await store.sessions.endUserSessions(trx, userId);
+    await store.userGroupMembers.deleteMembershipsOf(trx, accountId, { userId });
+    await store.permissions.deletePermissionsOf(trx, accountId, 'users', userId);
+    await store.invitations.revokeInvitations(trx, accountId, userId);
   });
 }
 
 /** The invited user and account behind a live invitation token; 499 TOKEN if it is unknown, expired or used. */
-export async function invitationOf(db: Db, token: string | undefined) {
-  const invitation = token ? await invitations.findLiveInvitation(db, sha256(token), UserStatus.Pending) : undefined;
-  const user = invitation ? await users.findUser(db, invitation.account_id, invitation.user_id) : undefined;
+export async function invitationOf(store: Store, token: string | undefined) {
+  const { db } = store;
+  const invitation = token ? await store.invitations.findLiveInvitation(db, sha256(token), UserStatus.Pending) : undefined;
+  const user = invitation ? await store.users.findUser(db, invitation.account_id, invitation.user_id) : undefined;
   if (!invitation || !user) throw new TokenInvalid('The invitation token is invalid, expired or already used.');
   return { invitation, user };
 }
 
 /** Accepts an invitation: sets the password (and names, when given), activates the user, consumes the token. */
 export async function acceptInvitation(
-  db: Db,
+  store: Store,
   input: { token: string; password: string; firstname?: string; lastname?: string },
 ): Promise<void> {
+  const { db } = store;
   checkPassword(input.password);
-  const { invitation, user } = await invitationOf(db, input.token);
+  const { invitation, user } = await invitationOf(store, input.token);
   const passwordHash = await hashPassword(input.password);
   await db.transaction().execute(async (trx) => {
     // Two sign-ups racing on one token: only the first consumes it.
-    if (!(await invitations.consumeInvitation(trx, invitation.invitation_id))) {
+    if (!(await store.invitations.consumeInvitation(trx, invitation.invitation_id))) {
       throw new TokenInvalid('The invitation token is invalid, expired or already used.');
     }
     const changes: UserUpdate = { password_hash: passwordHash, status: UserStatus.Active, signup_date: new Date().toISOString() };
     if (input.firstname !== undefined) changes.firstname = input.firstname.trim();
     if (input.lastname !== undefined) changes.lastname = input.lastname.trim();
-    await users.updateUser(trx, user.account_id, user.id, changes);
+    await store.users.updateUser(trx, user.account_id, user.id, changes);
   });
 }

@@ -29,13 +29,15 @@ function queryKey(url: string): string {
 
 /**
  * Caches the serialized 200 responses of the routes that opt in (`config.responseCache`), per user, route
- * and query. An entry is served only while the store's data version is the one it was computed under: any
+ * and query. An entry is served only while the store's change signal is the one it was computed under: any
  * write in this process, or a commit by another process, makes every entry stale. Authentication still runs
  * on every request (this hook runs after it), so an ended session is refused at once.
  */
 export function installResponseCache(app: FastifyInstance, ctx: AppContext): void {
-  const dataVersion = ctx.dataVersion;
-  if (!ctx.config.responseCache || !dataVersion) return;
+  if (!ctx.config.responseCache) return;
+  // The store's change signal (Store.dataVersion): one process's writes and other processes' commits on
+  // SQLite; the hosted mode's change log across instances.
+  const dataVersion = () => ctx.store.dataVersion();
   const entries = new Map<string, { version: string; body: Buffer }>();
   let bytes = 0;
 

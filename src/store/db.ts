@@ -1,44 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, Migrator, sql, type Migration, type MigrationProvider, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './types.js';
-import * as m001 from './sqlite/migrations/001_initial.js';
-import * as m002 from './sqlite/migrations/002_record_counts.js';
-import * as m003 from './sqlite/migrations/003_mfa_last_step.js';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
-
-/** The migration history, in order. Append only: a released migration never changes. */
-const migrations: Record<string, Migration> = {
-  '001_initial': m001,
-  '002_record_counts': m002,
-  '003_mfa_last_step': m003,
-};
-
-class InCodeMigrations implements MigrationProvider {
-  async getMigrations() {
-    return migrations;
-  }
-}
-
-/**
- * What opening a store gives: the database, and the signals the rest of the program needs from it
- * (implemented for SQLite in sqlite/open.ts).
- */
-export interface OpenStore {
-  db: Db;
-  /** Statements executed since the store was opened (for the query-count scaling tests). */
-  queryCount(): number;
-  /**
-   * The change signal: changes whenever the data may have changed (a write of this process, or a commit
-   * by another connection or process). The caches that assume one process (responses, sessions) compare
-   * it to know whether they are still valid; SQLite gives it from data_version (sqlite/open.ts).
-   */
-  dataVersion(): string;
-  close(): Promise<void>;
-}
 
 /** Counts the statements run on behalf of one request (read through statementScope.run by the caller). */
 export const statementScope = new AsyncLocalStorage<{ statements: number }>();
@@ -116,15 +83,6 @@ async function flushWrites(db: Db, c: { queue: PendingWrite[]; running: boolean 
   }
   if (c.queue.length > 0) setImmediate(() => void flushWrites(db, c));
   else c.running = false;
-}
-
-export async function migrate(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrations() });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
-  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Bool, Database } from './types.js';
-import { jsonArrayOf } from './sqlite/sql.js';
+import { dialectOf } from './dialect.js';
 import { runTemplate, templateKey, type Placeholders } from './templates.js';
 
 /**
@@ -166,6 +166,7 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
     // costs a sort. The paging tests check the order for every sort field, direction and end.
     const order = sql.raw(request.descending ? 'desc' : 'asc');
     const reorder = window.fromEnd ? sql` order by s ${order}, i ${order}` : sql``;
+    const { jsonArrayOf } = dialectOf(db);
     return kysely.selectFrom(page.as('p') as never).select(jsonArrayOf(sql`j`, reorder).as('json'));
   };
   const base = templateKey(

@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
-import { insertAssignmentRows } from './sqlite/sql.js';
+import { dialectOf } from './dialect.js';
 import { fetchPage, LIVE, newId, now, type Page } from './listing.js';
 import type { ProjectSharedCloudDrive } from './types.js';
 
@@ -13,7 +13,7 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Inserts the pairs that do not exist yet; existing pairs are left alone (the documented silent skip).
- * One statement for the whole list, which SQLite reads as JSON: prepared once, whatever the count.
+ * One statement for the whole list, given as one JSON parameter: prepared once, whatever the count.
  */
 export async function insertAssignments(db: Db, accountId: string, pairs: readonly Pair[]): Promise<void> {
   if (pairs.length === 0) return;
@@ -22,7 +22,7 @@ export async function insertAssignments(db: Db, accountId: string, pairs: readon
     (a, b) => compare(a.projectId, b.projectId) || compare(a.sharedCloudDriveId, b.sharedCloudDriveId),
   );
   const rows = JSON.stringify(sorted.map((p) => [newId(), p.projectId, p.sharedCloudDriveId]));
-  await insertAssignmentRows(db, accountId, rows, now());
+  await dialectOf(db).insertAssignmentRows(db, accountId, rows, now());
 }
 
 export async function findAssignment(db: Db, accountId: string, id: string): Promise<ProjectSharedCloudDrive | undefined> {

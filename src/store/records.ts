@@ -19,7 +19,7 @@ import {
   type PageRequest,
 } from './listing.js';
 import type { Shape } from './shape.js';
-import { isUniqueViolation, jsonObjectSql, jsonValues, notIndexed } from './sqlite/sql.js';
+import { dialectOf } from './dialect.js';
 import type { ListQuery, NamedRecordsRepository, NamedRow, NamedTable } from './repositories.js';
 
 export type { ListQuery, NamedTable } from './repositories.js';
@@ -83,7 +83,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string): Nam
     /** The same page as `list`, built by SQLite as the JSON array of `shape`'s objects. */
     async listJson(db: Db, accountId: string, query: ListQuery, shape: Shape<Row<T>>): Promise<JsonPage> {
       let object = objects.get(shape);
-      if (!object) objects.set(shape, (object = { sql: jsonObjectSql(shape, table), id: shapesSeen++ }));
+      if (!object) objects.set(shape, (object = { sql: dialectOf(db).jsonObjectSql(shape, table), id: shapesSeen++ }));
       return records.listJsonOf(db, accountId, query, object);
     },
 
@@ -135,9 +135,9 @@ export function namedRecords<T extends NamedTable>(table: T, label: string): Nam
       return q(db)
         .selectFrom(table)
         .selectAll()
-        .where(notIndexed(db, 'account_id'), '=', accountId)
-        .where('id', 'in', jsonValues(ids))
-        .where(notIndexed(db, 'deleted'), '=', LIVE)
+        .where(dialectOf(db).notIndexed('account_id'), '=', accountId)
+        .where('id', 'in', dialectOf(db).listValues(ids))
+        .where(dialectOf(db).notIndexed('deleted'), '=', LIVE)
         .execute();
     },
 
@@ -147,9 +147,9 @@ export function namedRecords<T extends NamedTable>(table: T, label: string): Nam
       const rows: { id: string }[] = await q(db)
         .selectFrom(table)
         .select('id')
-        .where(notIndexed(db, 'account_id'), '=', accountId)
-        .where('id', 'in', jsonValues(ids))
-        .where(notIndexed(db, 'deleted'), '=', LIVE)
+        .where(dialectOf(db).notIndexed('account_id'), '=', accountId)
+        .where('id', 'in', dialectOf(db).listValues(ids))
+        .where(dialectOf(db).notIndexed('deleted'), '=', LIVE)
         .execute();
       return new Set(rows.map((r) => r.id));
     },
@@ -170,7 +170,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string): Nam
         try {
           await q(trx).insertInto(table).values(row).execute();
         } catch (err) {
-          if (isUniqueViolation(err)) throw duplicate();
+          if (dialectOf(db).isUniqueViolation(err)) throw duplicate();
           throw err;
         }
       };
@@ -194,7 +194,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string): Nam
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) return undefined;
       } catch (err) {
-        if (isUniqueViolation(err)) throw duplicate();
+        if (dialectOf(db).isUniqueViolation(err)) throw duplicate();
         throw err;
       }
       return this.find(db, accountId, id);
@@ -224,7 +224,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string): Nam
           .executeTakeFirst();
         return Number(result.numUpdatedRows) > 0;
       } catch (err) {
-        if (isUniqueViolation(err)) throw duplicate();
+        if (dialectOf(db).isUniqueViolation(err)) throw duplicate();
         throw err;
       }
     },

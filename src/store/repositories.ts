@@ -5,9 +5,9 @@ import type { Grant, GrantKind, GrantKindInfo, GrantListQuery, NewGrant, Permiss
 import type { Shape } from './shape.js';
 import type { Database } from './types.js';
 
-// What routes and domain code may ask of the store's main table families, as interfaces: the SQLite
-// implementation sits behind them (records.ts, permissions.ts with the dialect's SQL in sqlite/), and a
-// PostgreSQL one can take its place without the callers changing.
+// The interfaces of the store's main table families (the Store in store.ts holds one of each): the
+// repositories written in Kysely's neutral builder implement them (records.ts, permissions.ts), with what
+// differs by database taken from the handle's dialect (dialect.ts).
 
 /** The tables whose records have a unique name per account and a soft delete. */
 export type NamedTable = 'projects' | 'user_groups' | 'shared_cloud_drives';

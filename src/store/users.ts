@@ -3,18 +3,7 @@ import type { Db } from './db.js';
 import { containsPattern, deletedFlag, fetchPage, likeEscape, LIVE, newId, now, type Page } from './listing.js';
 import type { NewUser, User, UserUpdate } from './types.js';
 
-export const UserStatus = { Active: 1, Inactive: 2, Pending: 4 } as const;
-export const UserType = {
-  ProviderAdmin: 1,
-  ResellerAdmin: 2,
-  AccountAdmin: 4,
-  AccountUser: 8,
-  DesktopAdmin: 16,
-  DesktopCreativeUser: 32,
-  DesktopStandardUser: 64,
-} as const;
-/** An account owner is an admin on both sides: the account (web) and the desktop agent. */
-export const OWNER_USER_TYPE = UserType.AccountAdmin | UserType.DesktopAdmin;
+export { OWNER_USER_TYPE, UserStatus, UserType } from './values.js';
 
 export async function createAccount(db: Db, name: string): Promise<string> {
   const id = newId();

@@ -14,7 +14,7 @@ describe('one migration history for both backends', () => {
     const server = await startTestServer();
     let sqlite: string[];
     try {
-      const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(server.ctx.db);
+      const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(server.ctx.store.db);
       sqlite = recorded(rows);
     } finally {
       await server.close();

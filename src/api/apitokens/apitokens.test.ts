@@ -10,7 +10,6 @@ import {
   type TestServer,
 } from '../../../test/helpers.js';
 import { hashPassword } from '../../domain/passwords.js';
-import { users } from '../../store/index.js';
 import { UserStatus, UserType } from '../../store/users.js';
 
 let server: TestServer;
@@ -31,7 +30,7 @@ let userCounter = 0;
 
 /** An active, non-admin user of the account, made directly in the store (the User controller is tested elsewhere). */
 async function createStandardUser(accountId: string, password: string) {
-  return users.insertUser(server.ctx.db, {
+  return server.ctx.store.users.insertUser(server.ctx.store.db, {
     account_id: accountId,
     username: `standard-${++userCounter}-${Date.now()}@example.com`,
     email: `standard-${userCounter}-${Date.now()}@example.com`,

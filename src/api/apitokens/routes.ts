@@ -1,7 +1,6 @@
 import type { App } from '../../http/types.js';
 import { createApiToken, deleteApiToken } from '../../domain/apiTokens.js';
 import { Done } from '../../http/paging.js';
-import { apiTokens } from '../../store/index.js';
 import * as records from '../../records/index.js';
 import { ApiTokenList, ApiTokenQuery, CreatedApiToken, DeleteApiTokenQuery, InsertApiTokenBody } from './schema.js';
 
@@ -24,7 +23,7 @@ export async function apiTokenRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { accountId, userId } = request.principal;
-      return (await apiTokens.listUserApiTokens(ctx.db, accountId, userId)).map(records.apiToken.present);
+      return (await ctx.store.apiTokens.listUserApiTokens(ctx.store.db, accountId, userId)).map(records.apiToken.present);
     },
   );
 

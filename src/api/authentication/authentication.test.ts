@@ -4,7 +4,6 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, decodeJwt } from 'jose';
 import { hashPassword } from '../../domain/passwords.js';
-import { users } from '../../store/index.js';
 import { UserStatus, UserType } from '../../store/users.js';
 import { Client, createAccount, expectError, startTestServer, type TestAccount, type TestServer } from '../../../test/helpers.js';
 
@@ -99,15 +98,15 @@ describe('signup and confirm_signup', () => {
   test('an expired code is 499 TOKEN (codes live 24 hours)', async () => {
     const email = unique('expired');
     const code = await signUp(email);
-    const user = await users.findUserByUsername(server.ctx.db, email);
-    const expiresAt = await server.ctx.db
+    const user = await server.ctx.store.users.findUserByUsername(server.ctx.store.db, email);
+    const expiresAt = await server.ctx.store.db
       .selectFrom('one_time_tokens')
       .select('expires_at')
       .where('user_id', '=', user!.id)
       .executeTakeFirstOrThrow();
     const hours = (Date.parse(expiresAt.expires_at) - Date.now()) / 3_600_000;
     assert.ok(hours > 23.9 && hours <= 24, `valid for ${hours} hours`);
-    await server.ctx.db
+    await server.ctx.store.db
       .updateTable('one_time_tokens')
       .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
       .where('user_id', '=', user!.id)
@@ -403,7 +402,7 @@ describe('forgot_password and reset_password', () => {
     const owner = await createAccount(server);
     await anon.post('/authentication/forgot_password', { username: owner.email });
     const resetToken = lastResetToken(owner.email);
-    const row = await server.ctx.db
+    const row = await server.ctx.store.db
       .selectFrom('one_time_tokens')
       .select(['expires_at', 'token_hash'])
       .where('user_id', '=', owner.userId)
@@ -412,7 +411,7 @@ describe('forgot_password and reset_password', () => {
     const minutes = (Date.parse(row.expires_at) - Date.now()) / 60_000;
     assert.ok(minutes > 59 && minutes <= 60, `valid for ${minutes} minutes`);
     assert.ok(!row.token_hash.includes(resetToken), 'only a hash of the token is stored');
-    await server.ctx.db
+    await server.ctx.store.db
       .updateTable('one_time_tokens')
       .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
       .where('user_id', '=', owner.userId)
@@ -566,7 +565,7 @@ describe('user and update_user', () => {
 
   test('a user who is not an admin may change their own names but not the account name', async () => {
     const email = unique('member');
-    await users.insertUser(server.ctx.db, {
+    await server.ctx.store.users.insertUser(server.ctx.store.db, {
       account_id: owner.accountId,
       username: email,
       email,

@@ -11,8 +11,7 @@ import { authenticate, endSessionOfToken, openSession } from '../../domain/sessi
 import { tokenOf } from '../../http/auth.js';
 import { Done } from '../../http/paging.js';
 import { AccessDenied, ApiError, InactiveUser, Invalid, TokenInvalid, Unauthenticated } from '../../errors.js';
-import { oneTimeTokens, sessions, users } from '../../store/index.js';
-import { UserStatus } from '../../store/users.js';
+import { UserStatus } from '../../store/values.js';
 import type { User } from '../../store/types.js';
 import {
   AuthQuery,
@@ -49,8 +48,8 @@ function attemptLimit(ctx: AppContext, field: 'username' | 'email') {
 }
 
 export async function userInfo(ctx: AppContext, principal: Principal, jwtToken: string) {
-  const user = (await users.findUser(ctx.db, principal.accountId, principal.userId))!;
-  const account = (await users.findAccount(ctx.db, principal.accountId))!;
+  const user = (await ctx.store.users.findUser(ctx.store.db, principal.accountId, principal.userId))!;
+  const account = (await ctx.store.users.findAccount(ctx.store.db, principal.accountId))!;
   return {
     accountName: account.name,
     accountId: account.id,
@@ -70,7 +69,7 @@ export async function userInfo(ctx: AppContext, principal: Principal, jwtToken: 
 
 async function sendConfirmation(ctx: AppContext, user: User): Promise<void> {
   const code = confirmationCode();
-  await oneTimeTokens.issueOneTimeToken(ctx.db, {
+  await ctx.store.oneTimeTokens.issueOneTimeToken(ctx.store.db, {
     accountId: user.account_id,
     userId: user.id,
     purpose: 'confirm_signup',
@@ -90,7 +89,8 @@ async function sendConfirmation(ctx: AppContext, user: User): Promise<void> {
 
 export async function authenticationRoutes(app: App): Promise<void> {
   const ctx = app.ctx;
-  const { db } = ctx;
+  const { store } = ctx;
+  const { db } = store;
 
   app.post(
     '/login',
@@ -105,9 +105,9 @@ export async function authenticationRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { username, password } = request.body;
-      const user = await users.findUserByUsername(db, username);
+      const user = await store.users.findUserByUsername(db, username);
       if (!(await verifyPassword(password, user?.password_hash ?? null)) || !user) {
-        if (!user && !(await users.anyUser(db))) {
+        if (!user && !(await store.users.anyUser(db))) {
           // The usual cause: `clickd account create` wrote to another data directory than this agent's.
           request.log.warn(
             `sign-in refused: this agent has no accounts at all in ${ctx.config.dataDir}; create one with ` +
@@ -150,7 +150,7 @@ export async function authenticationRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { owner } = await createAccountWithOwner(db, { ...request.body, status: UserStatus.Pending });
+      const { owner } = await createAccountWithOwner(store, { ...request.body, status: UserStatus.Pending });
       await sendConfirmation(ctx, owner);
       return reply.code(200).send();
     },
@@ -168,18 +168,20 @@ export async function authenticationRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const user = await users.findUserByUsername(db, request.body.email);
+      const user = await store.users.findUserByUsername(db, request.body.email);
       const live =
-        user && user.status === UserStatus.Pending ? await oneTimeTokens.findLiveToken(db, user.id, 'confirm_signup') : undefined;
+        user && user.status === UserStatus.Pending
+          ? await store.oneTimeTokens.findLiveToken(db, user.id, 'confirm_signup')
+          : undefined;
       if (!user || !live || live.attempts >= MAX_CODE_ATTEMPTS)
         throw new TokenInvalid('The confirmation code is invalid or has expired.');
       if (live.token_hash !== sha256(request.body.token.toUpperCase())) {
-        await oneTimeTokens.countFailedAttempt(db, live.id);
+        await store.oneTimeTokens.countFailedAttempt(db, live.id);
         throw new TokenInvalid('The confirmation code is invalid or has expired.');
       }
       await db.transaction().execute(async (trx) => {
-        await oneTimeTokens.markTokenUsed(trx, live.id);
-        await users.updateUser(trx, user.account_id, user.id, { status: UserStatus.Active });
+        await store.oneTimeTokens.markTokenUsed(trx, live.id);
+        await store.users.updateUser(trx, user.account_id, user.id, { status: UserStatus.Active });
       });
       return true;
     },
@@ -192,7 +194,7 @@ export async function authenticationRoutes(app: App): Promise<void> {
       schema: { tags, summary: 'Sends a new confirmation code to a pending sign-up.', body: EmailBody, response: Done },
     },
     async (request, reply) => {
-      const user = await users.findUserByUsername(db, request.body.email);
+      const user = await store.users.findUserByUsername(db, request.body.email);
       // Answers the same whether or not such a sign-up exists.
       if (user && user.status === UserStatus.Pending && user.owner === 1) await sendConfirmation(ctx, user);
       return reply.code(200).send();
@@ -206,10 +208,10 @@ export async function authenticationRoutes(app: App): Promise<void> {
       schema: { tags, summary: 'Emails a one-time password reset token (valid one hour).', body: UsernameBody, response: Done },
     },
     async (request, reply) => {
-      const user = await users.findUserByUsername(db, request.body.username);
+      const user = await store.users.findUserByUsername(db, request.body.username);
       if (user) {
         const resetToken = randomToken();
-        await oneTimeTokens.issueOneTimeToken(db, {
+        await store.oneTimeTokens.issueOneTimeToken(db, {
           accountId: user.account_id,
           userId: user.id,
           purpose: 'reset_password',
@@ -242,24 +244,24 @@ export async function authenticationRoutes(app: App): Promise<void> {
       const { password, currentPassword, resetToken } = request.body;
       checkPassword(password);
       if (resetToken !== undefined) {
-        const live = await oneTimeTokens.findLiveTokenByHash(db, sha256(resetToken), 'reset_password');
+        const live = await store.oneTimeTokens.findLiveTokenByHash(db, sha256(resetToken), 'reset_password');
         if (!live) throw new TokenInvalid('The reset token is invalid, expired or already used.');
         const passwordHash = await hashPassword(password);
         await db.transaction().execute(async (trx) => {
-          await oneTimeTokens.markTokenUsed(trx, live.id);
-          await users.updateUser(trx, live.account_id, live.user_id, { password_hash: passwordHash });
-          await sessions.endUserSessions(trx, live.user_id);
+          await store.oneTimeTokens.markTokenUsed(trx, live.id);
+          await store.users.updateUser(trx, live.account_id, live.user_id, { password_hash: passwordHash });
+          await store.sessions.endUserSessions(trx, live.user_id);
         });
         return reply.code(200).send();
       }
       const principal = await authenticate(ctx, tokenOf(request));
       if (currentPassword === undefined) throw new Invalid("'currentPassword' is required (or 'resetToken' without a session).");
-      const user = (await users.findUser(db, principal.accountId, principal.userId))!;
+      const user = (await store.users.findUser(db, principal.accountId, principal.userId))!;
       if (!(await verifyPassword(currentPassword, user.password_hash))) throw new Invalid("'currentPassword' is not correct.");
       const passwordHash = await hashPassword(password);
       await db.transaction().execute(async (trx) => {
-        await users.updateUser(trx, principal.accountId, principal.userId, { password_hash: passwordHash });
-        await sessions.endUserSessions(trx, principal.userId, principal.sessionId);
+        await store.users.updateUser(trx, principal.accountId, principal.userId, { password_hash: passwordHash });
+        await store.sessions.endUserSessions(trx, principal.userId, principal.sessionId);
       });
       return reply.code(200).send();
     },
@@ -292,11 +294,11 @@ export async function authenticationRoutes(app: App): Promise<void> {
       if (accountName !== undefined && !principal.admin) throw new AccessDenied('Only an account admin may rename the account.');
       if (accountName !== undefined && accountName.trim() === '') throw new Invalid("'accountName' must not be blank.");
       await db.transaction().execute(async (trx) => {
-        if (accountName !== undefined) await users.renameAccount(trx, principal.accountId, accountName.trim());
+        if (accountName !== undefined) await store.users.renameAccount(trx, principal.accountId, accountName.trim());
         const changes: { firstname?: string; lastname?: string } = {};
         if (firstName !== undefined) changes.firstname = firstName.trim();
         if (lastName !== undefined) changes.lastname = lastName.trim();
-        if (Object.keys(changes).length > 0) await users.updateUser(trx, principal.accountId, principal.userId, changes);
+        if (Object.keys(changes).length > 0) await store.users.updateUser(trx, principal.accountId, principal.userId, changes);
       });
       return userInfo(ctx, principal, tokenOf(request)!);
     },

@@ -1,14 +1,12 @@
+import type { Store } from '../../store/store.js';
 import type { App } from '../../http/types.js';
 import { readableScope, requireReadableProject, requireReadableSharedCloudDrive } from '../../domain/access.js';
 import { assignSharedCloudDrives, deleteProject } from '../../domain/projects.js';
 import { NotFound } from '../../errors.js';
 import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery, sortable } from '../../http/paging.js';
-import { assignments, projects, sharedCloudDrives } from '../../store/index.js';
-import type { Db } from '../../store/db.js';
 import type { Principal } from '../../context.js';
 import type { Project as ProjectRow, SharedCloudDrive as DriveRow } from '../../store/types.js';
 import * as records from '../../records/index.js';
-import { projectDetailsObjectSql } from '../../store/index.js';
 import { SHARED_CLOUD_DRIVE_SORT } from '../sharedclouddrive/schema.js';
 import { cleanName } from '../../domain/names.js';
 import {
@@ -50,11 +48,12 @@ const projectDetailsShapes = {
   drive: records.sharedCloudDrive.shape,
   assignment: records.projectSharedCloudDrive.shape,
 };
-/** A project with its usersData, groupsData and drivesData, written as JSON by SQLite (an admin's: every drive). */
-const projectDetailsJson = { id: 'project-details', sql: projectDetailsObjectSql(projectDetailsShapes) };
 
 export async function projectRoutes(app: App): Promise<void> {
-  const { db } = app.ctx;
+  const { store } = app.ctx;
+  const { db } = store;
+  /** A project with its usersData, groupsData and drivesData, written as JSON by the database (an admin's: every drive). */
+  const projectDetailsJson = { id: 'project-details', sql: store.projectDetailsSql(projectDetailsShapes) };
 
   app.get(
     '/get_all',
@@ -69,7 +68,7 @@ export async function projectRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const options = parseListOptions(request.query, PROJECT_SORT, { sortfield: 'Name' });
-      const readable = readableScope(db, request.principal, 'projects');
+      const readable = readableScope(store, request.principal, 'projects');
       const query = {
         ...options,
         name: request.query.name,
@@ -77,7 +76,7 @@ export async function projectRoutes(app: App): Promise<void> {
       };
       return sendCollectionJson(
         reply,
-        await projects.listJson(db, request.principal.accountId, query, records.project.shape),
+        await store.projects.listJson(db, request.principal.accountId, query, records.project.shape),
         options,
       );
     },
@@ -97,18 +96,18 @@ export async function projectRoutes(app: App): Promise<void> {
     async (request, reply) => {
       const { accountId } = request.principal;
       const options = parseListOptions(request.query, PROJECT_SORT, { sortfield: 'Name' });
-      const readable = readableScope(db, request.principal, 'projects');
+      const readable = readableScope(store, request.principal, 'projects');
       const query = {
         ...options,
         name: request.query.name,
         where: readable && (() => readable('projects.id')),
       };
       // SQLite writes the whole page as JSON; a member's drivesData holds only the drives they reach.
-      const readableDrive = readableScope(db, request.principal, 'shared_cloud_drives');
+      const readableDrive = readableScope(store, request.principal, 'shared_cloud_drives');
       const object = readableDrive
-        ? { id: 'project-details-reachable', sql: projectDetailsObjectSql(projectDetailsShapes, readableDrive) }
+        ? { id: 'project-details-reachable', sql: store.projectDetailsSql(projectDetailsShapes, readableDrive) }
         : projectDetailsJson;
-      return sendCollectionJson(reply, await projects.listJsonOf(db, accountId, query, object), options);
+      return sendCollectionJson(reply, await store.projects.listJsonOf(db, accountId, query, object), options);
     },
   );
 
@@ -126,7 +125,7 @@ export async function projectRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { name, description = '', active = true } = request.body;
-      const row = await projects.insert(db, request.principal.accountId, {
+      const row = await store.projects.insert(db, request.principal.accountId, {
         name: cleanName(name),
         description,
         active: active ? 1 : 0,
@@ -153,7 +152,7 @@ export async function projectRoutes(app: App): Promise<void> {
       if (name !== undefined) changes.name = cleanName(name);
       if (description !== undefined) changes.description = description;
       if (active !== undefined) changes.active = active ? 1 : 0;
-      const row = await projects.update(db, request.principal.accountId, id, changes);
+      const row = await store.projects.update(db, request.principal.accountId, id, changes);
       if (!row) throw new NotFound('Project', id);
       return records.project.present(row);
     },
@@ -171,7 +170,7 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteProject(db, request.principal.accountId, request.query.id);
+      await deleteProject(store, request.principal.accountId, request.query.id);
       return reply.code(200).send();
     },
   );
@@ -188,7 +187,7 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await projects.restore(db, request.principal.accountId, request.query.id))) {
+      if (!(await store.projects.restore(db, request.principal.accountId, request.query.id))) {
         throw new NotFound('Deleted project', request.query.id);
       }
       return reply.code(200).send();
@@ -206,7 +205,7 @@ export async function projectRoutes(app: App): Promise<void> {
         response: { 200: AssignmentList },
       },
     },
-    async (request) => listAssigned(db, request.principal, 'sharedCloudDrives', request.query.projectId, request.query),
+    async (request) => listAssigned(store, request.principal, 'sharedCloudDrives', request.query.projectId, request.query),
   );
 
   app.get(
@@ -220,7 +219,7 @@ export async function projectRoutes(app: App): Promise<void> {
         response: { 200: AssignmentList },
       },
     },
-    async (request) => listAssigned(db, request.principal, 'projects', request.query.sharedCloudDriveId, request.query),
+    async (request) => listAssigned(store, request.principal, 'projects', request.query.sharedCloudDriveId, request.query),
   );
 
   app.post(
@@ -236,7 +235,7 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await assignSharedCloudDrives(db, request.principal.accountId, request.body);
+      await assignSharedCloudDrives(store, request.principal.accountId, request.body);
       return reply.code(200).send();
     },
   );
@@ -253,7 +252,7 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await assignments.deleteAssignment(db, request.principal.accountId, request.query.id))) {
+      if (!(await store.assignments.deleteAssignment(db, request.principal.accountId, request.query.id))) {
         throw new NotFound('Project shared cloud drive assignment', request.query.id);
       }
       return reply.code(200).send();
@@ -282,18 +281,19 @@ const assignedSides = {
  * SharedCloudDriveProjectDTO items, limited to the records the caller may read.
  */
 async function listAssigned(
-  db: Db,
+  store: Store,
   principal: Principal,
   of: keyof typeof assignedSides,
   parentId: string,
   query: Parameters<typeof parseListOptions>[0],
 ) {
+  const { db } = store;
   const side = assignedSides[of];
   const { accountId } = principal;
   const options = parseListOptions(query, ASSIGNMENT_SORT, { sortfield: side.defaultSort }, ASSIGNMENT_ALIASES);
-  const parent = await side.requireParent(db, principal, parentId);
-  const readable = readableScope(db, principal, side.listed);
-  const page = await assignments.listAssignments(
+  const parent = await side.requireParent(store, principal, parentId);
+  const readable = readableScope(store, principal, side.listed);
+  const page = await store.assignments.listAssignments(
     db,
     accountId,
     of === 'sharedCloudDrives' ? { projectId: parentId } : { sharedCloudDriveId: parentId },
@@ -303,14 +303,14 @@ async function listAssigned(
     of === 'sharedCloudDrives'
       ? [
           [parent as ProjectRow],
-          await sharedCloudDrives.findMany(
+          await store.sharedCloudDrives.findMany(
             db,
             accountId,
             page.rows.map((r) => r.shared_cloud_drive_id),
           ),
         ]
       : [
-          await projects.findMany(
+          await store.projects.findMany(
             db,
             accountId,
             page.rows.map((r) => r.project_id),

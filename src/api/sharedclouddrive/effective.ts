@@ -26,7 +26,7 @@ const EffectiveSharedCloudDrive = Type.Object({
 
 /** `/sharedclouddrive/get_shared_cloud_drive` (Web API): the caller's effective access to drives. */
 export async function effectiveAccessRoutes(app: App): Promise<void> {
-  const { db } = app.ctx;
+  const { store } = app.ctx;
   app.get(
     '/get_shared_cloud_drive',
     {
@@ -40,7 +40,7 @@ export async function effectiveAccessRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const items = await effectiveSharedCloudDrives(db, request.principal);
+      const items = await effectiveSharedCloudDrives(store, request.principal);
       return items.map((item) => ({ ...item, sharedCloudDrive: records.sharedCloudDrive.present(item.sharedCloudDrive) }));
     },
   );

@@ -13,7 +13,6 @@ import {
   Uuid,
   sortable,
 } from '../../http/paging.js';
-import { sharedCloudDrives } from '../../store/index.js';
 import type { Principal } from '../../context.js';
 import { DriveGroupsData, DriveUsersData } from '../userspermission/records.js';
 import { effectiveAccessRoutes } from './effective.js';
@@ -45,11 +44,12 @@ const DriveWithDetails = Type.Object({
 });
 
 export async function sharedCloudDriveRoutes(app: App): Promise<void> {
-  const { db } = app.ctx;
+  const { store } = app.ctx;
+  const { db } = store;
 
   const listQuery = (principal: Principal, query: Static<typeof ListDrivesQuery>) => {
     const options = parseListOptions(query, SHARED_CLOUD_DRIVE_SORT, { sortfield: 'Name' });
-    const readable = readableScope(db, principal, 'shared_cloud_drives');
+    const readable = readableScope(store, principal, 'shared_cloud_drives');
     return {
       options,
       query: {
@@ -61,7 +61,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   };
   const list = async (principal: Principal, query: Static<typeof ListDrivesQuery>) => {
     const { options, query: listing } = listQuery(principal, query);
-    return { options, page: await sharedCloudDrives.list(db, principal.accountId, listing) };
+    return { options, page: await store.sharedCloudDrives.list(db, principal.accountId, listing) };
   };
 
   app.get(
@@ -77,7 +77,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const { options, query } = listQuery(request.principal, request.query);
-      const page = await sharedCloudDrives.listJson(db, request.principal.accountId, query, records.sharedCloudDrive.shape);
+      const page = await store.sharedCloudDrives.listJson(db, request.principal.accountId, query, records.sharedCloudDrive.shape);
       return sendCollectionJson(reply, page, options);
     },
   );
@@ -95,7 +95,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { options, page } = await list(request.principal, request.query);
-      return collection(await driveDetails(db, request.principal, page.rows), page.total, options);
+      return collection(await driveDetails(store, request.principal, page.rows), page.total, options);
     },
   );
 
@@ -112,7 +112,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const row = await sharedCloudDrives.insert(db, request.principal.accountId, {
+      const row = await store.sharedCloudDrives.insert(db, request.principal.accountId, {
         cloud_account_id: null,
         prefix: '',
         prefix_id: '',
@@ -148,7 +148,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
     async (request) => {
       const changes = driveChanges(request.body);
       if (request.body.name !== undefined) changes.name = cleanName(request.body.name);
-      const row = await sharedCloudDrives.update(db, request.principal.accountId, request.body.id, changes);
+      const row = await store.sharedCloudDrives.update(db, request.principal.accountId, request.body.id, changes);
       if (!row) throw new NotFound('Shared cloud drive', request.body.id);
       return records.sharedCloudDrive.present(row as DriveRow);
     },
@@ -166,7 +166,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteSharedCloudDrive(db, request.principal.accountId, request.query.id);
+      await deleteSharedCloudDrive(store, request.principal.accountId, request.query.id);
       return reply.code(200).send();
     },
   );
@@ -183,7 +183,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await sharedCloudDrives.restore(db, request.principal.accountId, request.query.id))) {
+      if (!(await store.sharedCloudDrives.restore(db, request.principal.accountId, request.query.id))) {
         throw new NotFound('Deleted shared cloud drive', request.query.id);
       }
       return reply.code(200).send();

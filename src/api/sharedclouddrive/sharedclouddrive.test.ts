@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { hashPassword } from '../../domain/passwords.js';
-import { userGroups, users } from '../../store/index.js';
 import { UserStatus, UserType } from '../../store/users.js';
 import {
   Client,
@@ -287,7 +286,7 @@ describe('delete and restore', () => {
   });
 
   test('delete removes the drive’s project assignments and permissions, and nothing else', async () => {
-    const db = server.ctx.db;
+    const db = server.ctx.store.db;
     const p = await project(owner.client, 'Cascade Project');
     const d = await drive(owner.client, 'Cascade Drive');
     const keep = await drive(owner.client, 'Cascade Keeper');
@@ -296,7 +295,11 @@ describe('delete and restore', () => {
       { projectId: p.id, sharedCloudDriveId: keep.id },
     ]);
     assert.equal(assign.status, 200, assign.text);
-    const group = await userGroups.insert(db, owner.accountId, { name: 'Cascade Group', description: '', active: 1 });
+    const group = await server.ctx.store.userGroups.insert(db, owner.accountId, {
+      name: 'Cascade Group',
+      description: '',
+      active: 1,
+    });
     const at = new Date().toISOString();
     for (const driveId of [d.id, keep.id]) {
       await db
@@ -551,7 +554,7 @@ describe('tenant isolation', () => {
 describe('users who are not admins', () => {
   test('may not insert, update, delete or restore drives (499 ACCESS)', async () => {
     const email = `member-${Date.now()}@example.com`;
-    await users.insertUser(server.ctx.db, {
+    await server.ctx.store.users.insertUser(server.ctx.store.db, {
       account_id: owner.accountId,
       username: email,
       email,

@@ -4,7 +4,6 @@ import { cleanName } from '../../domain/names.js';
 import { assignUsers, deleteUserGroup, importUsers } from '../../domain/userGroups.js';
 import { NotFound } from '../../errors.js';
 import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery, sortable } from '../../http/paging.js';
-import { userGroupMembers, userGroups, users } from '../../store/index.js';
 import type { UserGroup as UserGroupRow } from '../../store/types.js';
 import type { UserUserGroup as MembershipRow } from '../../store/userGroupMembers.js';
 import * as records from '../../records/index.js';
@@ -30,7 +29,8 @@ const tags = ['UserGroup'];
 
 export async function userGroupRoutes(app: App): Promise<void> {
   const ctx = app.ctx;
-  const { db } = ctx;
+  const { store } = ctx;
+  const { db } = store;
 
   const listQuery = (query: Static<typeof ListUserGroupsQuery>) => {
     const options = parseListOptions(query, USER_GROUP_SORT, { sortfield: 'Name' });
@@ -41,7 +41,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
   };
   const listGroups = (accountId: string, query: Static<typeof ListUserGroupsQuery>) => {
     const { options, query: listing } = listQuery(query);
-    return { options, page: userGroups.list(db, accountId, listing) };
+    return { options, page: store.userGroups.list(db, accountId, listing) };
   };
 
   app.get(
@@ -59,7 +59,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       const { options, query } = listQuery(request.query);
       return sendCollectionJson(
         reply,
-        await userGroups.listJson(db, request.principal.accountId, query, records.userGroup.shape),
+        await store.userGroups.listJson(db, request.principal.accountId, query, records.userGroup.shape),
         options,
       );
     },
@@ -80,7 +80,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       const { accountId } = request.principal;
       const { options, page } = listGroups(accountId, request.query);
       const { rows, total } = await page;
-      return collection(await userGroupDetails(db, accountId, rows), total, options);
+      return collection(await userGroupDetails(store, accountId, rows), total, options);
     },
   );
 
@@ -98,7 +98,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { name, description = '', active = true } = request.body;
-      const row = await userGroups.insert(db, request.principal.accountId, {
+      const row = await store.userGroups.insert(db, request.principal.accountId, {
         name: cleanName(name),
         description,
         active: active ? 1 : 0,
@@ -125,7 +125,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       if (name !== undefined) changes.name = cleanName(name);
       if (description !== undefined) changes.description = description;
       if (active !== undefined) changes.active = active ? 1 : 0;
-      const row = await userGroups.update(db, request.principal.accountId, id, changes);
+      const row = await store.userGroups.update(db, request.principal.accountId, id, changes);
       if (!row) throw new NotFound('User group', id);
       return records.userGroup.present(row);
     },
@@ -143,7 +143,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteUserGroup(db, request.principal.accountId, request.query.id);
+      await deleteUserGroup(store, request.principal.accountId, request.query.id);
       return reply.code(200).send();
     },
   );
@@ -160,7 +160,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await userGroups.restore(db, request.principal.accountId, request.query.id))) {
+      if (!(await store.userGroups.restore(db, request.principal.accountId, request.query.id))) {
         throw new NotFound('Deleted user group', request.query.id);
       }
       return reply.code(200).send();
@@ -182,15 +182,15 @@ export async function userGroupRoutes(app: App): Promise<void> {
       const { accountId } = request.principal;
       const { userGroupId } = request.query;
       const options = parseListOptions(request.query, MEMBERSHIP_SORT, { sortfield: 'User.Username' });
-      const group = await userGroups.find(db, accountId, userGroupId);
+      const group = await store.userGroups.find(db, accountId, userGroupId);
       if (!group) throw new NotFound('User group', userGroupId);
-      const page = await userGroupMembers.listMemberships(
+      const page = await store.userGroupMembers.listMemberships(
         db,
         accountId,
         { userGroupId },
         { ...options, filter: request.query.username },
       );
-      const members = await users.findUsers(
+      const members = await store.users.findUsers(
         db,
         accountId,
         page.rows.map((r) => r.user_id),
@@ -214,10 +214,15 @@ export async function userGroupRoutes(app: App): Promise<void> {
       const { accountId } = request.principal;
       const { userId } = request.query;
       const options = parseListOptions(request.query, MEMBERSHIP_SORT, { sortfield: 'UserGroup.Name' });
-      const user = await users.findUser(db, accountId, userId);
+      const user = await store.users.findUser(db, accountId, userId);
       if (!user) throw new NotFound('User', userId);
-      const page = await userGroupMembers.listMemberships(db, accountId, { userId }, { ...options, filter: request.query.name });
-      const groups = await userGroups.findMany(
+      const page = await store.userGroupMembers.listMemberships(
+        db,
+        accountId,
+        { userId },
+        { ...options, filter: request.query.name },
+      );
+      const groups = await store.userGroups.findMany(
         db,
         accountId,
         page.rows.map((r) => r.user_group_id),
@@ -239,7 +244,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await assignUsers(db, request.principal.accountId, request.body);
+      await assignUsers(store, request.principal.accountId, request.body);
       return reply.code(200).send();
     },
   );
@@ -256,7 +261,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await userGroupMembers.deleteMembership(db, request.principal.accountId, request.query.id))) {
+      if (!(await store.userGroupMembers.deleteMembership(db, request.principal.accountId, request.query.id))) {
         throw new NotFound('User group membership', request.query.id);
       }
       return reply.code(200).send();

@@ -48,7 +48,7 @@ const grant = async (
 ) => {
   const at = new Date().toISOString();
   const id = randomUUID();
-  await server.ctx.db
+  await server.ctx.store.db
     .insertInto(table)
     .values({
       id,
@@ -65,7 +65,7 @@ const grant = async (
 const grantDrive = async (accountId: string, userGroupId: string, driveId: string, type = 2) => {
   const at = new Date().toISOString();
   const id = randomUUID();
-  await server.ctx.db
+  await server.ctx.store.db
     .insertInto('user_group_shared_cloud_drive_permissions')
     .values({
       id,
@@ -197,7 +197,7 @@ describe('delete and restore', () => {
     const deleted = await owner.client.get('/usergroup/get_all', { name: group.name, deleted: true });
     assert.equal(deleted.body.total, 1);
     assert.equal(deleted.body.data[0].deleted, true);
-    const db = server.ctx.db;
+    const db = server.ctx.store.db;
     assert.equal((await db.selectFrom('user_user_groups').selectAll().where('user_group_id', '=', group.id).execute()).length, 0);
     assert.equal(
       (await db.selectFrom('user_group_project_permissions').selectAll().where('user_group_id', '=', group.id).execute()).length,
@@ -464,11 +464,11 @@ describe('get_all_with_details', () => {
     }
     const count = async (pagesize: number) => {
       await account.client.get('/authentication/user'); // the session row is then cached: only the list is counted
-      const before = server.ctx.queryCount();
+      const before = server.ctx.store.queryCount();
       const res = await account.client.get('/usergroup/get_all_with_details', { pagesize });
       assert.equal(res.body.data.length, pagesize);
       for (const g of res.body.data) assert.equal(g.usersData.length + g.projectsData.length + g.drivesData.length, 3);
-      return server.ctx.queryCount() - before;
+      return server.ctx.store.queryCount() - before;
     };
     assert.equal(await count(30), await count(2));
   });

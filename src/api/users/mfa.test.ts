@@ -18,7 +18,7 @@ const codeNow = (secret: string) => totpOf(secret).generate();
 const codeNext = (secret: string) => totpOf(secret).generate({ timestamp: Date.now() + 30_000 });
 /** Each code is accepted once; a test that needs more codes than two steps give moves time in the store. */
 const forgetUsedCodes = (account: TestAccount) =>
-  server.ctx.db.updateTable('users').set({ mfa_last_step: null }).where('id', '=', account.userId).execute();
+  server.ctx.store.db.updateTable('users').set({ mfa_last_step: null }).where('id', '=', account.userId).execute();
 /** A code that is wrong in every accepted step (previous, current, next). */
 function wrongCode(secret: string): string {
   const totp = totpOf(secret);
@@ -187,7 +187,7 @@ describe('mfa_respond', () => {
     const secret = await enableMfa(account);
     const session = (await login(account)).body.session as string;
     // Five minutes pass (moved in the store rather than waited for).
-    await server.ctx.db
+    await server.ctx.store.db
       .updateTable('one_time_tokens')
       .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
       .where('user_id', '=', account.userId)

@@ -2,7 +2,6 @@ import { Type, type Static } from 'typebox';
 import type { App } from '../../http/types.js';
 import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resendInvitation } from '../../domain/users.js';
 import { collection, Done, parseListOptions, TokenQuery, sortable } from '../../http/paging.js';
-import { users } from '../../store/index.js';
 import * as records from '../../records/index.js';
 import { userDetails } from '../../domain/details.js';
 import {
@@ -24,7 +23,8 @@ const tags = ['User'];
 
 export async function userRoutes(app: App): Promise<void> {
   const ctx = app.ctx;
-  const { db } = ctx;
+  const { store } = ctx;
+  const { db } = store;
 
   const listUsers = (accountId: string, query: Static<typeof ListUsersQuery>) => {
     const options = parseListOptions(query, USER_SORT, { sortfield: 'CreateDate', descending: true });
@@ -32,7 +32,7 @@ export async function userRoutes(app: App): Promise<void> {
     const userType = query.userType ? query.userType : undefined;
     return {
       options,
-      page: users.listUsers(db, accountId, {
+      page: store.users.listUsers(db, accountId, {
         ...options,
         status: status === 0 ? 7 : status,
         userType,
@@ -76,7 +76,7 @@ export async function userRoutes(app: App): Promise<void> {
       const { accountId } = request.principal;
       const { options, page } = listUsers(accountId, request.query);
       const { rows, total } = await page;
-      return collection(await userDetails(db, accountId, rows), total, options);
+      return collection(await userDetails(store, accountId, rows), total, options);
     },
   );
 
@@ -114,7 +114,7 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      return records.user.present(await editUser(db, request.principal, request.body));
+      return records.user.present(await editUser(store, request.principal, request.body));
     },
   );
 
@@ -131,7 +131,7 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteUser(db, request.principal, request.query.id);
+      await deleteUser(store, request.principal, request.query.id);
       return reply.code(200).send();
     },
   );
@@ -169,7 +169,7 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const { invitation, user } = await invitationOf(db, request.query.token);
+      const { invitation, user } = await invitationOf(store, request.query.token);
       return {
         userId: user.id,
         accountId: user.account_id,
@@ -196,7 +196,7 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await acceptInvitation(db, request.body);
+      await acceptInvitation(store, request.body);
       return reply.code(200).send();
     },
   );

@@ -91,15 +91,15 @@ describe('insert_user', () => {
     assert.equal(user.migration, false);
 
     const token = invitationToken(server, email);
-    const rows = await server.ctx.db.selectFrom('one_time_tokens').selectAll().where('user_id', '=', user.id).execute();
+    const rows = await server.ctx.store.db.selectFrom('one_time_tokens').selectAll().where('user_id', '=', user.id).execute();
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.purpose, 'invite');
     assert.equal(rows[0]!.token_hash, sha256(token));
     const ttl = Date.parse(rows[0]!.expires_at) - Date.now();
     assert.ok(ttl > 6.9 * 86400_000 && ttl <= 7 * 86400_000, `expiry in ${ttl} ms`);
-    const stored = await server.ctx.db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+    const stored = await server.ctx.store.db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
     assert.equal(stored.password_hash, null);
-    assert.ok(!JSON.stringify(await server.ctx.db.selectFrom('one_time_tokens').selectAll().execute()).includes(token));
+    assert.ok(!JSON.stringify(await server.ctx.store.db.selectFrom('one_time_tokens').selectAll().execute()).includes(token));
 
     // A pending user cannot sign in yet.
     const login = await anonymous.post('/authentication/login', { username: email, password: 'anything-at-all' });
@@ -225,7 +225,7 @@ describe('the invitation flow', () => {
 
     const user = await invite(owner.client);
     const token = invitationToken(server, user.email);
-    await server.ctx.db
+    await server.ctx.store.db
       .updateTable('one_time_tokens')
       .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
       .where('user_id', '=', user.id)
@@ -391,7 +391,7 @@ describe('delete_user', () => {
     );
     const project = await owner.client.post('/projects/insert', { name: `Delete Project ${randomUUID()}` });
     const at = new Date().toISOString();
-    await server.ctx.db
+    await server.ctx.store.db
       .insertInto('user_project_permissions')
       .values({
         id: randomUUID(),
@@ -419,7 +419,7 @@ describe('delete_user', () => {
     assert.equal(deleted.deleted, true);
     const members = await owner.client.get('/usergroup/get_assigned_users', { userGroupId: group.body.id });
     assert.equal(members.body.total, 0);
-    const db = server.ctx.db;
+    const db = server.ctx.store.db;
     assert.equal((await db.selectFrom('user_user_groups').selectAll().where('user_id', '=', target.user.id).execute()).length, 0);
     assert.equal(
       (await db.selectFrom('user_project_permissions').selectAll().where('user_id', '=', target.user.id).execute()).length,
@@ -570,7 +570,7 @@ describe('get_all_users_with_details', () => {
     const at = new Date().toISOString();
     const projectPermissionId = randomUUID();
     const drivePermissionId = randomUUID();
-    await server.ctx.db
+    await server.ctx.store.db
       .insertInto('user_project_permissions')
       .values({
         id: projectPermissionId,
@@ -582,7 +582,7 @@ describe('get_all_users_with_details', () => {
         update_date: at,
       })
       .execute();
-    await server.ctx.db
+    await server.ctx.store.db
       .insertInto('user_shared_cloud_drive_permissions')
       .values({
         id: drivePermissionId,
@@ -650,11 +650,11 @@ describe('get_all_users_with_details', () => {
   test('a fixed number of queries per request, whatever the page size', async () => {
     const count = async (pagesize: number) => {
       await owner.client.get('/authentication/user'); // the session row is then cached: only the list is counted
-      const before = server.ctx.queryCount();
+      const before = server.ctx.store.queryCount();
       const res = await owner.client.get('/user/get_all_users_with_details', { pagesize });
       assert.equal(res.status, 200);
       assert.equal(res.body.data.length, Math.min(pagesize, res.body.total));
-      return server.ctx.queryCount() - before;
+      return server.ctx.store.queryCount() - before;
     };
     // Every user of both pages has a group, a project and a drive, so that each request runs every query.
     const group = (await owner.client.post('/usergroup/insert', { name: `Counted ${randomUUID()}` })).body;
@@ -669,11 +669,11 @@ describe('get_all_users_with_details', () => {
     );
     for (const u of all) {
       const row = { account_id: owner.accountId, user_id: u.id, permission_type: 1, create_date: at, update_date: at };
-      await server.ctx.db
+      await server.ctx.store.db
         .insertInto('user_project_permissions')
         .values({ ...row, id: randomUUID(), project_id: project.id })
         .execute();
-      await server.ctx.db
+      await server.ctx.store.db
         .insertInto('user_shared_cloud_drive_permissions')
         .values({ ...row, id: randomUUID(), shared_cloud_drive_id: drive.id })
         .execute();

@@ -3,7 +3,6 @@ import { requireGrantListReader, type GrantListSubject } from '../../domain/acce
 import { changePermissions, grantPermissions, revokePermission } from '../../domain/permissions.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { collection, Done, parseListOptions, sortable } from '../../http/paging.js';
-import { permissions } from '../../store/index.js';
 import type { Grant, RecordTable } from '../../store/permissions.js';
 import type { Project, SharedCloudDrive, User, UserGroup } from '../../store/types.js';
 import * as records from '../../records/index.js';
@@ -57,7 +56,7 @@ export async function usersPermissionRoutes(app: App): Promise<void> {
 }
 
 function registerWrites(app: App, definition: KindDefinition): void {
-  const { db } = app.ctx;
+  const { store } = app.ctx;
   const url = `/${definition.action}`;
   const { kind, subjectField, targetField } = definition;
 
@@ -76,7 +75,7 @@ function registerWrites(app: App, definition: KindDefinition): void {
     async (request, reply) => {
       const items = request.body as Record<string, string | number>[];
       await grantPermissions(
-        db,
+        store,
         request.principal.accountId,
         kind,
         items.map((item) => ({
@@ -104,7 +103,7 @@ function registerWrites(app: App, definition: KindDefinition): void {
     async (request, reply) => {
       const items = request.body as { id: string; permissionType: number }[];
       await changePermissions(
-        db,
+        store,
         request.principal.accountId,
         kind,
         items.map((item) => ({ id: item.id, permissionType: item.permissionType })),
@@ -126,15 +125,16 @@ function registerWrites(app: App, definition: KindDefinition): void {
       },
     },
     async (request, reply) => {
-      await revokePermission(db, request.principal.accountId, kind, request.query.id);
+      await revokePermission(store, request.principal.accountId, kind, request.query.id);
       return reply.code(200).send();
     },
   );
 }
 
 function registerList(app: App, list: ListDefinition, definition: KindDefinition): void {
-  const { db } = app.ctx;
-  const info = permissions.grantKinds[list.kind];
+  const { store } = app.ctx;
+  const { db } = store;
+  const info = store.permissions.grantKinds[list.kind];
   const sortFields = sortFieldsOf(definition, info.table);
   const [parentTable, otherTable] =
     list.side === 'subject' ? [info.subjectTable, info.targetTable] : [info.targetTable, info.subjectTable];
@@ -157,18 +157,18 @@ function registerList(app: App, list: ListDefinition, definition: KindDefinition
       const parentId = query[list.param] ?? (list.param === 'sharedCloudDrive' ? query.sharedCloudDriveId : undefined);
       if (!parentId) throw new Invalid(`'${list.param}' is required.`);
       const { principal } = request;
-      await requireGrantListReader(db, principal, aboutOf(list, parentId));
+      await requireGrantListReader(store, principal, aboutOf(list, parentId));
 
-      const [parent] = await permissions.liveRecords(db, principal.accountId, parentTable, [parentId]);
+      const [parent] = await store.permissions.liveRecords(db, principal.accountId, parentTable, [parentId]);
       if (!parent) throw new NotFound(labels[parentTable], parentId);
-      const page = await permissions.listGrants(
+      const page = await store.permissions.listGrants(
         db,
         principal.accountId,
         list.kind,
         { side: list.side, id: parentId },
         { ...options, filter: query[list.filter] },
       );
-      const others = await permissions.liveRecords(
+      const others = await store.permissions.liveRecords(
         db,
         principal.accountId,
         otherTable,

@@ -30,7 +30,7 @@ let prefixCounter = 0;
 async function fixture(account: TestAccount, prefix: string): Promise<Fixture> {
   const users = [];
   for (const name of ['carol', 'alice', 'bob']) {
-    const u = await server.ctx.db
+    const u = await server.ctx.store.db
       .insertInto('users')
       .values({
         id: crypto.randomUUID(),
@@ -719,11 +719,11 @@ describe('details views', () => {
     ] as const) {
       const count = async (query: Record<string, string | number>) => {
         await owner.client.get('/authentication/user'); // the session row is then cached: only the list is counted
-        const start = server.ctx.queryCount();
+        const start = server.ctx.store.queryCount();
         const res = await owner.client.get(route, query);
         assert.equal(res.status, 200);
         assert.ok(res.body.data.length >= 1);
-        return server.ctx.queryCount() - start;
+        return server.ctx.store.queryCount() - start;
       };
       const one = await count({ name });
       const all = await count({ pagesize: 50 });

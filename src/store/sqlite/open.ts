@@ -2,13 +2,17 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../types.js';
-import { migrate, statementScope, type OpenStore } from '../db.js';
+import { statementScope } from '../db.js';
+import { kyselyStore } from '../kyselyStore.js';
+import type { Store } from '../store.js';
+import { sqliteDialect } from './dialect.js';
+import { migrateSqlite } from './migrate.js';
 
 /**
  * Opens (creating if needed) the SQLite database in the data directory and brings it to the latest
  * schema. WAL with synchronous=FULL: an acknowledged write survives a crash (DECISIONS.md section 7).
  */
-export async function openSqliteStore(dataDir: string): Promise<OpenStore> {
+export async function openSqliteStore(dataDir: string): Promise<Store> {
   const file = path.join(dataDir, 'clickd.db');
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
@@ -54,7 +58,7 @@ export async function openSqliteStore(dataDir: string): Promise<OpenStore> {
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: database as unknown as SQLite.Database }),
   });
-  await migrate(db);
+  await migrateSqlite(db);
   // Commits by other connections are read once per turn of the event loop (the pragma is not free);
   // this process's own writes are counted as they happen.
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
@@ -66,10 +70,13 @@ export async function openSqliteStore(dataDir: string): Promise<OpenStore> {
     }
     return otherCommits;
   };
-  return {
-    db,
-    queryCount: () => executed,
-    dataVersion: () => `${writes}.${readOtherCommits()}`,
-    close: () => db.destroy(),
-  };
+  return kyselyStore(
+    {
+      db,
+      queryCount: () => executed,
+      dataVersion: () => `${writes}.${readOtherCommits()}`,
+      close: () => db.destroy(),
+    },
+    sqliteDialect,
+  );
 }

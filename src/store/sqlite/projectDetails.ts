@@ -1,17 +1,6 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import type { Shape } from '../shape.js';
+import type { ProjectDetailsShapes } from '../dialect.js';
 import { jsonObjectSql } from './sql.js';
-
-/** The shapes the details of a project are made of, as the API presents them. */
-export interface ProjectDetailsShapes {
-  project: Shape<any>;
-  user: Shape<any>;
-  userGroup: Shape<any>;
-  userPermission: Shape<any>;
-  userGroupPermission: Shape<any>;
-  drive: Shape<any>;
-  assignment: Shape<any>;
-}
 
 /** A JSON array built by SQLite from a correlated subquery: `[]` when it has no rows. */
 const jsonList = (query: RawBuilder<string>) => sql<string>`coalesce((${query}), '[]')`;

@@ -1,5 +1,4 @@
-import { sql, SqliteAdapter, type Kysely, type RawBuilder } from 'kysely';
-import type { Db } from '../db.js';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Shape } from '../shape.js';
 
 // The SQLite-specific SQL the store uses (JSON written as text, json_each, the planner hint, error
@@ -19,14 +18,14 @@ export function jsonValues(values: readonly string[]): RawBuilder<string> {
  * that also check the account: otherwise, lacking statistics, it walks the account's whole list index.
  * PostgreSQL plans from real statistics and gets the plain column.
  */
-export function notIndexed(db: Kysely<any>, column: string): RawBuilder<unknown> {
-  return db.getExecutor().adapter instanceof SqliteAdapter ? sql`+${sql.ref(column)}` : sql`${sql.ref(column)}`;
+export function notIndexed(column: string): RawBuilder<unknown> {
+  return sql`+${sql.ref(column)}`;
 }
 
-/** True for a unique-constraint violation in SQLite or PostgreSQL. */
+/** True for a unique-constraint violation. */
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+  return code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /**
@@ -76,7 +75,7 @@ export function jsonObjectSql<R>(
  * Inserts project-drive assignments given as a JSON array of [id, projectId, sharedCloudDriveId] rows,
  * skipping pairs that exist: one statement whatever the count, read by json_each.
  */
-export async function insertAssignmentRows(db: Db, accountId: string, rowsJson: string, at: string): Promise<void> {
+export async function insertAssignmentRows(db: Kysely<any>, accountId: string, rowsJson: string, at: string): Promise<void> {
   // `where true`: SQLite needs it to tell the upsert's `on conflict` from a join constraint after a select.
   await sql`
     insert into project_shared_cloud_drives (id, account_id, project_id, shared_cloud_drive_id, create_date)

@@ -1,0 +1,58 @@
+import type { Db } from './db.js';
+import { registerDialect, type SqlDialect } from './dialect.js';
+import { namedRecords } from './records.js';
+import * as permissions from './permissions.js';
+import * as users from './users.js';
+import * as sessions from './sessions.js';
+import * as oneTimeTokens from './oneTimeTokens.js';
+import * as apiTokens from './apiTokens.js';
+import * as assignments from './projectSharedCloudDrives.js';
+import * as userGroupMembers from './userGroupMembers.js';
+import * as invitations from './invitations.js';
+import * as access from './access.js';
+import type { Store } from './store.js';
+
+// The repositories, written once in Kysely's neutral builder; what differs by database comes from the
+// dialect registered for the handle (dialect.ts). Stateless: one set serves every store.
+const repositories = {
+  projects: namedRecords('projects', 'project'),
+  sharedCloudDrives: namedRecords('shared_cloud_drives', 'shared cloud drive'),
+  userGroups: namedRecords('user_groups', 'user group'),
+  permissions,
+  users,
+  sessions,
+  oneTimeTokens,
+  apiTokens,
+  assignments,
+  userGroupMembers,
+  invitations,
+  access,
+};
+
+/** What a dialect's opener knows of its database: the handle and its signals. */
+export interface OpenedDatabase {
+  db: Db;
+  dataVersion(): string;
+  queryCount(): number;
+  close(): Promise<void>;
+}
+
+/** The Store over an opened database of the given dialect (called by store/sqlite/open.ts, later by postgres/). */
+export function kyselyStore(opened: OpenedDatabase, dialect: SqlDialect): Store {
+  registerDialect(opened.db, dialect);
+  const bound = (db: Db): Store => {
+    const store: Store = {
+      ...repositories,
+      db,
+      projectDetailsSql: dialect.projectDetailsObjectSql,
+      isUniqueViolation: dialect.isUniqueViolation,
+      storageError: dialect.storageError,
+      transaction: (work) => (db.isTransaction ? work(store) : db.transaction().execute((trx) => work(bound(trx)))),
+      dataVersion: opened.dataVersion,
+      queryCount: opened.queryCount,
+      close: opened.close,
+    };
+    return store;
+  };
+  return bound(opened.db);
+}

@@ -1,0 +1,17 @@
+import type { SqlDialect } from '../dialect.js';
+import { storageError } from './errors.js';
+import { projectDetailsObjectSql } from './projectDetails.js';
+import { insertAssignmentRows, isUniqueViolation, jsonArrayOf, jsonObjectSql, jsonValues, notIndexed } from './sql.js';
+
+/** SQLite's answers to what the shared repositories ask of a dialect (store/dialect.ts). */
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  listValues: jsonValues,
+  notIndexed,
+  isUniqueViolation,
+  storageError,
+  jsonArrayOf,
+  jsonObjectSql,
+  insertAssignmentRows,
+  projectDetailsObjectSql,
+};
