@@ -1,6 +1,7 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
 import { containsPattern, deletedFlag, fetchPage, likeEscape, LIVE, newId, now, type Page } from './listing.js';
+import { pageMemoryOf } from './pageMemory.js';
 import type { NewUser, User, UserUpdate } from './types.js';
 
 export const UserStatus = { Active: 1, Inactive: 2, Pending: 4 } as const;
@@ -123,6 +124,7 @@ export async function listUsers(db: Db, accountId: string, query: UserListQuery)
     sortColumn: `users.${query.sortColumn}`,
     idColumn: 'users.id',
     descending: query.descending,
+    memory: pageMemoryOf(db),
   }) as Promise<Page<User>>;
 }
 

@@ -3,6 +3,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../types.js';
 import { migrate, statementScope, type OpenStore } from '../db.js';
+import { LruBoundaries, usePageMemory } from '../pageMemory.js';
 
 /**
  * Opens (creating if needed) the SQLite database in the data directory and brings it to the latest
@@ -66,10 +67,13 @@ export async function openSqliteStore(dataDir: string): Promise<OpenStore> {
     }
     return otherCommits;
   };
+  const version = () => `${writes}.${readOtherCommits()}`;
+  // Where list pages ended, valid under the change signal (pageMemory.ts): held in this process.
+  usePageMemory(db, { boundaries: new LruBoundaries(4000), version });
   return {
     db,
     queryCount: () => executed,
-    dataVersion: () => `${writes}.${readOtherCommits()}`,
+    dataVersion: version,
     close: () => db.destroy(),
   };
 }
