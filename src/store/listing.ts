@@ -122,7 +122,8 @@ function remember(
   version: string | undefined,
 ) {
   if (!memory || key === undefined || version === undefined) return;
-  if (boundary.sortValue === null || boundary.sortValue === undefined || boundary.id === null || boundary.id === undefined) return;
+  if (boundary.sortValue === null || boundary.sortValue === undefined || boundary.id === null || boundary.id === undefined)
+    return;
   memory.boundaries.set(`${key}|${request.page}`, { ...boundary, version });
 }
 
@@ -228,27 +229,50 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
     const built = query.build(p);
     return built.counted ?? countOf(built.filtered);
   };
-  type Window = Pick<PageWindow, 'limit' | 'fromEnd' | 'direction'> & { after?: boolean };
+  type Window = Pick<PageWindow, 'limit' | 'fromEnd' | 'direction'> & { after?: boolean; deferred?: boolean };
   const pageJson = (p: Placeholders, window: Window) => {
     const { filtered, object } = query.build(p);
-    const keyed = window.after ? filtered.where(after(request, sql`${p.afterSort}`, sql`${p.afterId}`) as never) : filtered;
-    const page = keyed
-      .select([object.as('j'), sql.ref(request.sortColumn).as('s'), sql.ref(request.idColumn).as('i')])
-      .orderBy(sql.ref(request.sortColumn), window.direction)
-      .orderBy(sql.ref(request.idColumn), window.direction)
-      .limit(sql.lit(window.limit))
-      .offset(sql<number>`${window.after ? 0 : p.offset}`);
+    const sort = sql.ref(request.sortColumn);
+    const id = sql.ref(request.idColumn);
+    const columns = [object.as('j'), sort.as('s'), id.as('i')];
+    let page;
+    if (window.deferred) {
+      // A deferred join: the skip runs over the ids alone (on a covering index when the sort field has
+      // one: account, deleted, sort key, id), then only the page's rows are read. Without it, SQLite
+      // reads every skipped row of the table.
+      const table = request.idColumn.slice(0, request.idColumn.indexOf('.'));
+      const keys = filtered
+        .select(id.as('k'))
+        .orderBy(sort, window.direction)
+        .orderBy(id, window.direction)
+        .limit(sql.lit(window.limit))
+        .offset(sql<number>`${p.offset}`);
+      // CROSS JOIN keeps the page's ids the outer loop: the rows come in their order.
+      page = (kysely as Kysely<any>)
+        .selectFrom(keys.as('keys'))
+        .crossJoin(table)
+        .where(id, '=', sql.ref('keys.k'))
+        .select(columns);
+    } else {
+      const keyed = window.after ? filtered.where(after(request, sql`${p.afterSort}`, sql`${p.afterId}`) as never) : filtered;
+      page = keyed
+        .select(columns)
+        .orderBy(sort, window.direction)
+        .orderBy(id, window.direction)
+        .limit(sql.lit(window.limit))
+        .offset(sql<number>`${window.after ? 0 : p.offset}`);
+    }
     // SQLite hands an aggregate the rows of a FROM subquery with ORDER BY and LIMIT in that order (it
-    // runs it as a co-routine); only a page read from the other end needs putting back in order, which
-    // costs a sort. The paging tests check the order for every sort field, direction and end.
+    // runs it as a co-routine); a page read from the other end, or through the deferred join, is put in
+    // order by the aggregate (a sort of one page). The paging tests check the order for every sort
+    // field, direction and end.
     const order = sql.raw(request.descending ? 'desc' : 'asc');
-    const reorder = window.fromEnd ? sql` order by s ${order}, i ${order}` : sql``;
+    const reorder = window.fromEnd || window.deferred ? sql` order by s ${order}, i ${order}` : sql``;
+    const aggregates: unknown[] = [jsonArrayOf(sql`j`, reorder).as('json')];
     // Sort value and id of the page's last record in the requested order: the boundary the next page
-    // continues from (the first row read when the page was read from the other end).
-    const last = sql.raw(window.fromEnd ? `'$[0]'` : `'$[#-1]'`);
-    const columns: unknown[] = [jsonArrayOf(sql`j`, reorder).as('json')];
-    if (memory) columns.push(sql<string>`json_extract(json_group_array(json_array(s, i)), ${last})`.as('b'));
-    return kysely.selectFrom(page.as('p') as never).select(columns as never);
+    // continues from.
+    if (memory) aggregates.push(sql<string>`json_extract(json_group_array(json_array(s, i)${reorder}), '$[#-1]')`.as('b'));
+    return kysely.selectFrom(page.as('p') as never).select(aggregates as never);
   };
   const base = templateKey(
     {
@@ -280,7 +304,11 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
       (p) =>
         kysely
           .selectFrom(pageJson(p, first).as('page') as never)
-          .select([counted(p).as('total'), sql.ref('page.json').as('json'), ...(memory ? [sql.ref('page.b').as('b')] : [])] as never) as never,
+          .select([
+            counted(p).as('total'),
+            sql.ref('page.json').as('json'),
+            ...(memory ? [sql.ref('page.b').as('b')] : []),
+          ] as never) as never,
       { ...values, offset: 0 },
     );
     const total = Number(row!.total ?? 0);
@@ -311,10 +339,11 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
   const total = Number(counts?.total ?? 0);
   const window = pageWindow(request, total);
   if (window.empty) return { json: '[]', total };
+  const deferred = { ...window, deferred: window.offset > 0 };
   const [row] = await runTemplate<{ json: string; b?: string | null }>(
     db,
-    key('page', window.limit, window.fromEnd),
-    (p) => pageJson(p, window),
+    key('page', window.limit, window.fromEnd, deferred.deferred),
+    (p) => pageJson(p, deferred),
     { ...values, offset: window.offset },
   );
   rememberJson(total, row!.b);
