@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { RouteEntry } from '../src/http/queryCount.js';
-import { Client, createAccount, startTestServer, type TestAccount, type TestServer } from './helpers.js';
+import { createAccount, startTestServer, type TestAccount, type TestServer } from './helpers.js';
 
 // Paging at any depth (DECISIONS.md section 10): page k+1 of a query that follows page k continues from
 // where page k ended instead of skipping the rows before it again. Proved here through HTTP for every list
