@@ -3,7 +3,8 @@
 // this process, measures a bare Fastify ceiling and json-server on the same responses, and writes
 // bench/results.json (bench/results-node<major>.json when not run on Node.js 20) and bench/RESULTS.md. The
 // agent and the ceiling run on the Node.js that runs this script: `PATH=<node 24>/bin:$PATH npm run bench`. Options: --quick (smaller, shorter: under two minutes),
-// --no-build (use dist/ as it is), --keep (keep the data directories).
+// --no-build (use dist/ as it is), --keep (keep the data directories), --only paging (only the paging-depth
+// scenarios, at 100k and 1M, or 100k with --quick; prints their figures and writes no results file).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,9 @@ const quick = args.has('--quick');
 const settings = quick
   ? { sizes: [1_000, 10_000, 100_000], childrenAt: [1_000], duration: 1, warmup: 0.5, repeats: 3 }
   : { sizes: [1_000, 10_000, 100_000, 1_000_000], childrenAt: [1_000, 100_000], duration: 5, warmup: 1, repeats: 5 };
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (only !== undefined && only !== 'paging') throw new Error(`--only ${only}: the only subset is 'paging'`);
+if (only) settings.sizes = settings.sizes.filter((size) => size >= 100_000);
 const connections = 10;
 const pageSize = 50;
 const benchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clickd-bench-'));
@@ -257,6 +261,77 @@ async function totalMatchesCount(agent, token, dataDir, accountId) {
   return { total, real, ok: total === real };
 }
 
+/**
+ * Paging at any depth (issue 14, DECISIONS.md section 10), on an agent without the response cache.
+ * (1) The middle page against page 1, loads alternated: a jump reads the index only (a deferred join).
+ * (2) A walk, one request after the other as a script pages: at 100k every page (2,000 of 50); at 1M a
+ * stretch of 2,000 pages from the middle on (its first page is a jump, timed apart). The walk goes in
+ * chunks of 100 pages, each followed by 100 reads of page 1, so that both sides of the ratio see the same
+ * machine speed; the ratio is the walk's time over page 1's time for as many requests.
+ */
+async function pagingDepth(dataDir, label, size) {
+  const agent = await startAgent(dataDir, { cache: false });
+  try {
+    const token = await login(agent);
+    const url = (p) => withToken(agent.url + p, token);
+    const total = JSON.parse((await request('GET', url(listPath(1)))).body.toString()).total;
+    const pages = Math.ceil(total / pageSize);
+    const middle = Math.ceil(pages / 2);
+    // Before the walk: nothing is remembered yet, so every request for the middle page is a jump.
+    await pairedRatio(
+      `middle page vs page 1 at ${label}, no cache`,
+      { name: `get_all page 1 (${label}, no cache)`, url: url(listPath(1)) },
+      { name: `get_all middle page (${label}, no cache)`, url: url(listPath(middle)) },
+    );
+    const stretch = size >= 1_000_000 ? middle : 1;
+    const count = Math.min(quick ? 500 : 2000, pages - stretch + 1);
+    const get = async (page) => {
+      const res = await request('GET', url(listPath(page)));
+      if (res.status !== 200) throw new Error(`page ${page}: ${res.status}`);
+      return JSON.parse(res.body.toString()).data;
+    };
+    let jumpMs;
+    let page = stretch;
+    const seen = new Set();
+    if (stretch > 1) {
+      const t0 = performance.now();
+      for (const r of await get(page++)) seen.add(r.id);
+      jumpMs = performance.now() - t0;
+    }
+    let walkMs = 0;
+    let firstMs = 0;
+    let walked = 0;
+    while (walked < count) {
+      const chunk = Math.min(100, count - walked);
+      let t0 = performance.now();
+      for (let i = 0; i < chunk; i++) for (const r of await get(page++)) seen.add(r.id);
+      walkMs += performance.now() - t0;
+      t0 = performance.now();
+      for (let i = 0; i < chunk; i++) await get(1);
+      firstMs += performance.now() - t0;
+      walked += chunk;
+    }
+    const expected = Math.min(total - (stretch - 1) * pageSize, (count + (stretch > 1 ? 1 : 0)) * pageSize);
+    if (seen.size !== expected) throw new Error(`the walk saw ${seen.size} distinct projects, expected ${expected}`);
+    const figures = {
+      pages: count,
+      fromPage: stretch > 1 ? stretch + 1 : 1,
+      walkMs: Math.round(walkMs),
+      page1Ms: Math.round(firstMs),
+      perPageMs: Math.round((walkMs / count) * 100) / 100,
+      page1PerRequestMs: Math.round((firstMs / count) * 100) / 100,
+      ratio: Math.round((walkMs / firstMs) * 100) / 100,
+      ...(jumpMs === undefined ? {} : { jumpToPage: stretch, jumpMs: Math.round(jumpMs * 10) / 10 }),
+    };
+    results.scenarios[`walk ${stretch > 1 ? `${count} pages from the middle` : 'every page'} (${label}, no cache)`] = figures;
+    log(`paging walk at ${label}: ${JSON.stringify(figures)}`);
+    notePeakRss(agent);
+  } finally {
+    await agent.stop();
+  }
+}
+let notePeakRss = () => {};
+
 async function main() {
   if (!args.has('--no-build')) {
     log('building (tsc, then the bundle: what npm run build does)');
@@ -274,6 +349,7 @@ async function main() {
   const bodies = {};
   let peakRss = 0;
   const notePeak = (agent) => (peakRss = Math.max(peakRss, agent.peakRssMb() ?? 0));
+  notePeakRss = notePeak;
 
   /** Page 1 at the largest size against page 1 at the smallest, both agents running, loads alternated. */
   const flatness = async (largestLabel) => {
@@ -297,12 +373,17 @@ async function main() {
 
   for (const size of settings.sizes) {
     const label = size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1000}k`;
-    const children = settings.childrenAt.includes(size);
+    const children = !only && settings.childrenAt.includes(size);
     const dataDir = path.join(benchDir, `agent-${label}`);
     const t0 = performance.now();
     const seeded = seed(dataDir, { projects: size, children });
     log(`seeded ${label} projects${children ? ' with children' : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
+    if (only) {
+      await pagingDepth(dataDir, label, size);
+      if (!args.has('--keep')) fs.rmSync(dataDir, { recursive: true, force: true });
+      continue;
+    }
     // json-server runs beside the agent at 10k: the ratio alternates their loads.
     const peer = size === 10_000 ? await startJsonServer(dataDir) : undefined;
     for (const cache of [true, false]) {
@@ -377,6 +458,7 @@ async function main() {
         log(`cold start with 100k projects: median ${median(times)} ms (${times.join(', ')})`);
       }
     }
+    if (size >= 100_000) await pagingDepth(dataDir, label, size);
     // Writes last, once the reads of both cache modes have seen the seeded data only; on a fresh agent in
     // the default configuration, so that its memory is not what the reads without the cache left behind.
     if (size === 100_000) {
@@ -414,6 +496,12 @@ async function main() {
     if (size === settings.sizes.at(-1)) await flatness(label);
     // The smallest data set is kept for the flatness ratio, measured next to the largest.
     if (!args.has('--keep') && size !== settings.sizes[0]) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (only) {
+    log(`--only ${only}: ${JSON.stringify({ scenarios: results.scenarios, ratios: results.ratios }, null, 2)}`);
+    log('no results file written (a partial run)');
+    if (!args.has('--keep')) fs.rmSync(benchDir, { recursive: true, force: true });
+    return;
   }
   results.peakRssMb = peakRss;
   results.rssUnderLoadMb = rssUnderLoad;

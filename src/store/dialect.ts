@@ -20,6 +20,8 @@ export interface SqlDialect {
   storageError(err: unknown): ApiError | undefined;
   /** The JSON array of the text values `item` over the rows of the enclosing select, in `order`: `[]` for none. */
   jsonArrayOf(item: RawBuilder<unknown>, order?: RawBuilder<unknown>): RawBuilder<string>;
+  /** The JSON array `[sort value, id]` of the last row of the enclosing select in `order`: where its page ended. */
+  lastSortBoundary(sortValue: RawBuilder<unknown>, id: RawBuilder<unknown>, order: RawBuilder<unknown>): RawBuilder<string>;
   /** A row of `table` as the shape's JSON object; `extra` adds fields whose values are SQL of JSON text. */
   jsonObjectSql<R>(shape: Shape<R>, table: string, extra?: Record<string, RawBuilder<string>>): RawBuilder<string>;
   /** Inserts assignments given as a JSON array of [id, projectId, sharedCloudDriveId], skipping existing pairs. */

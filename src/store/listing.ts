@@ -1,9 +1,10 @@
 import { randomFillSync } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Bool, Database } from './types.js';
 import { dialectOf } from './dialect.js';
 import { runTemplate, templateKey, type Placeholders } from './templates.js';
+import type { PageBoundary, PageMemory } from './pageMemory.js';
 
 /**
  * A new record id: a UUID of version 7 (RFC 9562), whose first 48 bits are the time of creation. New rows
@@ -50,6 +51,11 @@ export interface PageRequest {
   /** Qualified id column that breaks ties, so that pages never overlap or skip. */
   idColumn: string;
   descending: boolean;
+  /**
+   * Where pages of this store ended (pageMemoryOf(db)): page k+1 of a query whose page k was read under
+   * the current change signal continues from page k's last record. Absent: every page is read by offset.
+   */
+  memory?: PageMemory;
 }
 
 export interface Page<Row> {
@@ -91,9 +97,45 @@ async function totalOf(counted: CountQuery): Promise<number> {
   return Number((await counted.executeTakeFirst())?.total ?? 0);
 }
 
+/** The rows after a boundary, in the requested order (the keyset a continued page starts from). */
+function after(request: PageRequest, sortValue: unknown, id: unknown) {
+  const key = sql`(${sql.ref(request.sortColumn)}, ${sql.ref(request.idColumn)})`;
+  return request.descending ? sql<SqlBool>`${key} < (${sortValue}, ${id})` : sql<SqlBool>`${key} > (${sortValue}, ${id})`;
+}
+
+/**
+ * The boundary page k+1 may continue from: page k's, if it was read under the change signal read now
+ * (`version`), else undefined (the page is read by offset). A null sort value is never remembered (a
+ * keyset on it would need other comparisons), nor a boundary read inside a transaction.
+ */
+function continuable(memory: PageMemory | undefined, key: string | undefined, request: PageRequest, version: string | undefined) {
+  if (!memory || key === undefined || request.page < 2) return undefined;
+  const boundary = memory.boundaries.get(`${key}|${request.page - 1}`);
+  return boundary && boundary.version === version ? boundary : undefined;
+}
+
+function remember(
+  memory: PageMemory | undefined,
+  key: string | undefined,
+  request: PageRequest,
+  boundary: Omit<PageBoundary, 'version'>,
+  version: string | undefined,
+) {
+  if (!memory || key === undefined || version === undefined) return;
+  if (boundary.sortValue === null || boundary.sortValue === undefined || boundary.id === null || boundary.id === undefined)
+    return;
+  memory.boundaries.set(`${key}|${request.page}`, { ...boundary, version });
+}
+
+/** What distinguishes a query's pages from another query's: its SQL and values, sort, direction and size. */
+function boundaryKey(statement: { sql: string; parameters: readonly unknown[] }, request: PageRequest): string {
+  return `${statement.sql}\n${JSON.stringify(statement.parameters)}\n${request.sortColumn},${request.idColumn},${request.descending},${request.pageSize}`;
+}
+
 /**
  * Runs a filtered query as one page plus the total count of matches. Pages past the middle are read
- * from the other end in reverse order, so that the last page costs what the first one does.
+ * from the other end in reverse order, so that the last page costs what the first one does; a page that
+ * follows the previous page of the same query continues from where it ended (request.memory).
  * `countMatches`, when given, supplies the total without counting the rows (a maintained count).
  */
 export async function fetchPage<DB extends Database, TB extends keyof DB, Row>(
@@ -102,16 +144,48 @@ export async function fetchPage<DB extends Database, TB extends keyof DB, Row>(
   request: PageRequest,
   counted: CountQuery = countOf(filtered),
 ): Promise<Page<Row>> {
-  const total = await totalOf(counted);
-  const window = pageWindow(request, total);
-  if (window.empty) return { rows: [], total };
-  const query = select(filtered)
-    .orderBy(sql.ref(request.sortColumn), window.direction)
-    .orderBy(sql.ref(request.idColumn), window.direction)
-    .limit(sql.lit(window.limit))
-    .offset(window.offset);
-  const rows = (await query.execute()) as Row[];
-  return { rows: window.fromEnd ? rows.reverse() : rows, total };
+  const memory = request.memory;
+  const version = memory?.version();
+  const key = memory ? boundaryKey(filtered.compile(), request) : undefined;
+  const boundaryColumns = (q: SelectQueryBuilder<DB, TB, Row>) =>
+    q.select([sql.ref(request.sortColumn).as('__s'), sql.ref(request.idColumn).as('__i')] as never) as typeof q;
+  const previous = continuable(memory, key, request, version);
+  let rows: Row[];
+  let total: number;
+  let boundaryRow: Record<string, unknown> | undefined;
+  if (previous) {
+    total = previous.total;
+    const offset = (request.page - 1) * request.pageSize;
+    if (offset >= total) return { rows: [], total };
+    const direction = request.descending ? 'desc' : 'asc';
+    rows = (await boundaryColumns(select(filtered))
+      .where(after(request, previous.sortValue, previous.id) as never)
+      .orderBy(sql.ref(request.sortColumn), direction)
+      .orderBy(sql.ref(request.idColumn), direction)
+      .limit(sql.lit(Math.min(request.pageSize, total - offset)))
+      .execute()) as Row[];
+    boundaryRow = rows[rows.length - 1] as Record<string, unknown> | undefined;
+  } else {
+    total = await totalOf(counted);
+    const window = pageWindow(request, total);
+    if (window.empty) return { rows: [], total };
+    const query = (memory ? boundaryColumns(select(filtered)) : select(filtered))
+      .orderBy(sql.ref(request.sortColumn), window.direction)
+      .orderBy(sql.ref(request.idColumn), window.direction)
+      .limit(sql.lit(window.limit))
+      .offset(window.offset);
+    rows = (await query.execute()) as Row[];
+    if (window.fromEnd) rows.reverse();
+    boundaryRow = rows[rows.length - 1] as Record<string, unknown> | undefined;
+  }
+  if (memory) {
+    if (boundaryRow) remember(memory, key, request, { total, sortValue: boundaryRow.__s, id: boundaryRow.__i }, version);
+    for (const row of rows as Record<string, unknown>[]) {
+      delete row.__s;
+      delete row.__i;
+    }
+  }
+  return { rows, total };
 }
 
 export interface JsonPage {
@@ -149,25 +223,57 @@ export interface JsonPageQuery {
 export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Promise<JsonPage> {
   const { request, values } = query;
   const kysely = db as Kysely<Database>;
+  const memory = request.memory;
+  const version = memory?.version();
   const counted = (p: Placeholders) => {
     const built = query.build(p);
     return built.counted ?? countOf(built.filtered);
   };
-  const pageJson = (p: Placeholders, window: Pick<PageWindow, 'limit' | 'fromEnd' | 'direction'>) => {
+  type Window = Pick<PageWindow, 'limit' | 'fromEnd' | 'direction'> & { after?: boolean; deferred?: boolean };
+  const pageJson = (p: Placeholders, window: Window) => {
     const { filtered, object } = query.build(p);
-    const page = filtered
-      .select([object.as('j'), sql.ref(request.sortColumn).as('s'), sql.ref(request.idColumn).as('i')])
-      .orderBy(sql.ref(request.sortColumn), window.direction)
-      .orderBy(sql.ref(request.idColumn), window.direction)
-      .limit(sql.lit(window.limit))
-      .offset(sql<number>`${p.offset}`);
+    const sort = sql.ref(request.sortColumn);
+    const id = sql.ref(request.idColumn);
+    const columns = [object.as('j'), sort.as('s'), id.as('i')];
+    let page;
+    if (window.deferred) {
+      // A deferred join: the skip runs over the ids alone (on a covering index when the sort field has
+      // one: account, deleted, sort key, id), then only the page's rows are read. Without it, SQLite
+      // reads every skipped row of the table.
+      const table = request.idColumn.slice(0, request.idColumn.indexOf('.'));
+      const keys = filtered
+        .select(id.as('k'))
+        .orderBy(sort, window.direction)
+        .orderBy(id, window.direction)
+        .limit(sql.lit(window.limit))
+        .offset(sql<number>`${p.offset}`);
+      // CROSS JOIN keeps the page's ids the outer loop: the rows come in their order.
+      page = (kysely as Kysely<any>)
+        .selectFrom(keys.as('keys'))
+        .crossJoin(table)
+        .where(id, '=', sql.ref('keys.k'))
+        .select(columns);
+    } else {
+      const keyed = window.after ? filtered.where(after(request, sql`${p.afterSort}`, sql`${p.afterId}`) as never) : filtered;
+      page = keyed
+        .select(columns)
+        .orderBy(sort, window.direction)
+        .orderBy(id, window.direction)
+        .limit(sql.lit(window.limit))
+        .offset(sql<number>`${window.after ? 0 : p.offset}`);
+    }
     // SQLite hands an aggregate the rows of a FROM subquery with ORDER BY and LIMIT in that order (it
-    // runs it as a co-routine); only a page read from the other end needs putting back in order, which
-    // costs a sort. The paging tests check the order for every sort field, direction and end.
+    // runs it as a co-routine); a page read from the other end, or through the deferred join, is put in
+    // order by the aggregate (a sort of one page). The paging tests check the order for every sort
+    // field, direction and end.
     const order = sql.raw(request.descending ? 'desc' : 'asc');
-    const reorder = window.fromEnd ? sql` order by s ${order}, i ${order}` : sql``;
-    const { jsonArrayOf } = dialectOf(db);
-    return kysely.selectFrom(page.as('p') as never).select(jsonArrayOf(sql`j`, reorder).as('json'));
+    const reorder = window.fromEnd || window.deferred ? sql` order by s ${order}, i ${order}` : sql``;
+    const { jsonArrayOf, lastSortBoundary } = dialectOf(db);
+    const aggregates: unknown[] = [jsonArrayOf(sql`j`, reorder).as('json')];
+    // Sort value and id of the page's last record in the requested order: the boundary the next page
+    // continues from.
+    if (memory) aggregates.push(lastSortBoundary(sql`s`, sql`i`, reorder).as('b'));
+    return kysely.selectFrom(page.as('p') as never).select(aggregates as never);
   };
   const base = templateKey(
     {
@@ -178,25 +284,69 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
     },
     query.valueFields,
   );
-  const key = (...parts: unknown[]) => (base === undefined ? undefined : [base, ...parts].join('|'));
+  const key = (...parts: unknown[]) => (base === undefined ? undefined : [base, ...parts, memory ? 'b' : ''].join('|'));
+  // The query's pages: its structure and values (or, compiled per request, its SQL and values) and size.
+  const pagesKey = !memory
+    ? undefined
+    : base !== undefined
+      ? `${base}\n${JSON.stringify(values)}\n${request.pageSize}`
+      : boundaryKey(query.build(values as Placeholders).filtered.compile(), request);
+  const rememberJson = (total: number, b: string | null | undefined) => {
+    if (!memory || typeof b !== 'string') return;
+    const [sortValue, id] = JSON.parse(b) as [unknown, unknown];
+    remember(memory, pagesKey, request, { total, sortValue, id }, version);
+  };
 
   if (request.page === 1) {
     const first = { limit: request.pageSize, fromEnd: false, direction: request.descending ? 'desc' : 'asc' } as const;
-    const [row] = await runTemplate<{ total: number | null; json: string }>(
+    const [row] = await runTemplate<{ total: number | null; json: string; b?: string | null }>(
       db,
       key('first', first.limit),
-      (p) => kysely.selectNoFrom([counted(p).as('total'), pageJson(p, first).as('json')] as never) as never,
+      (p) =>
+        kysely
+          .selectFrom(pageJson(p, first).as('page') as never)
+          .select([
+            counted(p).as('total'),
+            sql.ref('page.json').as('json'),
+            ...(memory ? [sql.ref('page.b').as('b')] : []),
+          ] as never) as never,
       { ...values, offset: 0 },
     );
-    return { json: row!.json, total: Number(row!.total ?? 0) };
+    const total = Number(row!.total ?? 0);
+    rememberJson(total, row!.b);
+    return { json: row!.json, total };
+  }
+  const previous = continuable(memory, pagesKey, request, version);
+  if (previous) {
+    const total = previous.total;
+    const offset = (request.page - 1) * request.pageSize;
+    if (offset >= total) return { json: '[]', total };
+    const window = {
+      limit: Math.min(request.pageSize, total - offset),
+      fromEnd: false,
+      direction: request.descending ? 'desc' : 'asc',
+      after: true,
+    } as const;
+    const [row] = await runTemplate<{ json: string; b?: string | null }>(
+      db,
+      key('after', window.limit),
+      (p) => pageJson(p, window),
+      { ...values, afterSort: previous.sortValue, afterId: previous.id },
+    );
+    rememberJson(total, row!.b);
+    return { json: row!.json, total };
   }
   const [counts] = await runTemplate<{ total: number | bigint | null }>(db, key('count'), counted, values);
   const total = Number(counts?.total ?? 0);
   const window = pageWindow(request, total);
   if (window.empty) return { json: '[]', total };
-  const [row] = await runTemplate<{ json: string }>(db, key('page', window.limit, window.fromEnd), (p) => pageJson(p, window), {
-    ...values,
-    offset: window.offset,
-  });
+  const deferred = { ...window, deferred: window.offset > 0 };
+  const [row] = await runTemplate<{ json: string; b?: string | null }>(
+    db,
+    key('page', window.limit, window.fromEnd, deferred.deferred),
+    (p) => pageJson(p, deferred),
+    { ...values, offset: window.offset },
+  );
+  rememberJson(total, row!.b);
   return { json: row!.json, total };
 }

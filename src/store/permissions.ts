@@ -1,6 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
 import { containsPattern, fetchPage, likeEscape, LIVE, newId, now, type Page } from './listing.js';
+import { pageMemoryOf } from './pageMemory.js';
 import type { Selectable } from 'kysely';
 import type {
   Database,
@@ -213,6 +214,7 @@ export async function listGrants(
     sortColumn: query.sortColumn,
     idColumn: `${info.table}.id`,
     descending: query.descending,
+    memory: pageMemoryOf(db),
   }) as Promise<Page<Grant>>;
 }
 

@@ -2,6 +2,7 @@ import { type Expression, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
 import { dialectOf } from './dialect.js';
 import { fetchPage, LIVE, newId, now, type Page } from './listing.js';
+import { pageMemoryOf } from './pageMemory.js';
 import type { ProjectSharedCloudDrive } from './types.js';
 
 export interface Pair {
@@ -79,6 +80,7 @@ export async function listAssignments(
   return fetchPage(filtered as never, (q: any) => q.selectAll('project_shared_cloud_drives'), {
     ...page,
     idColumn: 'project_shared_cloud_drives.id',
+    memory: pageMemoryOf(db),
   }) as Promise<Page<ProjectSharedCloudDrive>>;
 }
 

@@ -18,6 +18,7 @@ import {
   type Page,
   type PageRequest,
 } from './listing.js';
+import { pageMemoryOf } from './pageMemory.js';
 import type { Shape } from './shape.js';
 import { dialectOf } from './dialect.js';
 import type { ListQuery, NamedRecordsRepository, NamedRow, NamedTable } from './repositories.js';
@@ -57,14 +58,15 @@ export function namedRecords<T extends NamedTable>(table: T, label: string): Nam
     // Unfiltered, the total is the maintained count (record_counts), not a count of up to 1M rows.
     const counted: CountQuery =
       query.name || query.where ? countOf(filtered) : maintainedCount(db, p.accountId, query.deleted ?? false);
-    return { filtered, counted, request: pageRequest(query) };
+    return { filtered, counted, request: pageRequest(db, query) };
   };
-  const pageRequest = (query: ListQuery): PageRequest => ({
+  const pageRequest = (db: Db, query: ListQuery): PageRequest => ({
     page: query.page,
     pageSize: query.pageSize,
     sortColumn: `${table}.${query.sortColumn}`,
     idColumn: `${table}.id`,
     descending: query.descending,
+    memory: pageMemoryOf(db),
   });
   const valuesOf = (accountId: string, query: ListQuery) => ({
     accountId,
@@ -107,7 +109,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string): Nam
           return { filtered, counted, object: object.sql };
         },
         values: valuesOf(accountId, query),
-        request: pageRequest(query),
+        request: pageRequest(db, query),
       });
     },
 

@@ -1,6 +1,7 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
 import { containsPattern, fetchPage, likeEscape, LIVE, newId, now, type Page } from './listing.js';
+import { pageMemoryOf } from './pageMemory.js';
 import type { Selectable } from 'kysely';
 import type { UserGroupTable, UserUserGroupTable } from './types.js';
 
@@ -100,6 +101,7 @@ export async function listMemberships(
     sortColumn: query.sortColumn,
     idColumn: 'user_user_groups.id',
     descending: query.descending,
+    memory: pageMemoryOf(db),
   }) as Promise<Page<UserUserGroup>>;
 }
 

@@ -1,6 +1,7 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from './db.js';
 import { containsPattern, deletedFlag, fetchPage, likeEscape, LIVE, newId, now, type Page } from './listing.js';
+import { pageMemoryOf } from './pageMemory.js';
 import type { NewUser, User, UserUpdate } from './types.js';
 
 export { OWNER_USER_TYPE, UserStatus, UserType } from './values.js';
@@ -117,6 +118,7 @@ export async function listUsers(db: Db, accountId: string, query: UserListQuery)
     sortColumn: `users.${query.sortColumn}`,
     idColumn: 'users.id',
     descending: query.descending,
+    memory: pageMemoryOf(db),
   }) as Promise<Page<User>>;
 }
 

@@ -1,7 +1,15 @@
 import type { SqlDialect } from '../dialect.js';
 import { storageError } from './errors.js';
 import { projectDetailsObjectSql } from './projectDetails.js';
-import { insertAssignmentRows, isUniqueViolation, jsonArrayOf, jsonObjectSql, jsonValues, notIndexed } from './sql.js';
+import {
+  insertAssignmentRows,
+  isUniqueViolation,
+  jsonArrayOf,
+  lastSortBoundary,
+  jsonObjectSql,
+  jsonValues,
+  notIndexed,
+} from './sql.js';
 
 /** SQLite's answers to what the shared repositories ask of a dialect (store/dialect.ts). */
 export const sqliteDialect: SqlDialect = {
@@ -11,6 +19,7 @@ export const sqliteDialect: SqlDialect = {
   isUniqueViolation,
   storageError,
   jsonArrayOf,
+  lastSortBoundary,
   jsonObjectSql,
   insertAssignmentRows,
   projectDetailsObjectSql,

@@ -7,6 +7,7 @@ import { kyselyStore } from '../kyselyStore.js';
 import type { Store } from '../store.js';
 import { sqliteDialect } from './dialect.js';
 import { migrateSqlite } from './migrate.js';
+import { LruBoundaries, usePageMemory } from '../pageMemory.js';
 
 /**
  * Opens (creating if needed) the SQLite database in the data directory and brings it to the latest
@@ -70,11 +71,14 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
     }
     return otherCommits;
   };
+  const version = () => `${writes}.${readOtherCommits()}`;
+  // Where list pages ended, valid under the change signal (pageMemory.ts): held in this process.
+  usePageMemory(db, { boundaries: new LruBoundaries(4000), version });
   return kyselyStore(
     {
       db,
       queryCount: () => executed,
-      dataVersion: () => `${writes}.${readOtherCommits()}`,
+      dataVersion: version,
       close: () => db.destroy(),
     },
     sqliteDialect,

@@ -83,3 +83,12 @@ export async function insertAssignmentRows(db: Kysely<any>, accountId: string, r
     on conflict (project_id, shared_cloud_drive_id) do nothing
   `.execute(db);
 }
+
+/** The JSON array `[sort value, id]` of the last row of the enclosing select in `order` (a page's boundary). */
+export function lastSortBoundary(
+  sortValue: RawBuilder<unknown>,
+  id: RawBuilder<unknown>,
+  order: RawBuilder<unknown>,
+): RawBuilder<string> {
+  return sql<string>`json_extract(json_group_array(json_array(${sortValue}, ${id})${order}), '$[#-1]')`;
+}
