@@ -171,7 +171,7 @@ describe('paging at any depth', () => {
   /**
    * Walks every page of a query (page 1, 2, ... until an empty page). Each page must equal the slice of
    * the whole list read just after it; `between` may write before a page. Returns the statements of
-   * page 1 and of each continued page (one that followed its previous page with no write between).
+   * page 1 and of each continued page (page 3 on, that followed its previous page with no write between).
    */
   async function walk(url: string, query: Record<string, string>, between?: (page: number) => Promise<boolean>, size = SIZE) {
     const label = `${url} ${JSON.stringify(query)}`;
@@ -187,7 +187,8 @@ describe('paging at any depth', () => {
       assert.deepEqual(got.data, whole.data.slice((page - 1) * size, page * size), `${label} page ${page}`);
       assert.equal(got.total, whole.total, `${label} page ${page}: total`);
       if (page === 1) first = got.statements;
-      else if (!wrote && got.data.length > 0) continued.push(got.statements);
+      // Page 2 skips only page 1's entries (page 1 is not remembered); from page 3 on, pages continue.
+      else if (page > 2 && !wrote && got.data.length > 0) continued.push(got.statements);
       if (got.data.length === 0) {
         assert.ok(page > 1 || whole.total === 0);
         return { first, continued, pages: page - 1 };

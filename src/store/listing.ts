@@ -144,7 +144,9 @@ export async function fetchPage<DB extends Database, TB extends keyof DB, Row>(
   request: PageRequest,
   counted: CountQuery = countOf(filtered),
 ): Promise<Page<Row>> {
-  const memory = request.memory;
+  // Page 1 neither continues nor is remembered: page 2 skips only its 50 entries and is the first one
+  // remembered, so the hottest request pays nothing for the memory.
+  const memory = request.page > 1 ? request.memory : undefined;
   const version = memory?.version();
   const key = memory ? boundaryKey(filtered.compile(), request) : undefined;
   const boundaryColumns = (q: SelectQueryBuilder<DB, TB, Row>) =>
@@ -223,7 +225,8 @@ export interface JsonPageQuery {
 export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Promise<JsonPage> {
   const { request, values } = query;
   const kysely = db as Kysely<Database>;
-  const memory = request.memory;
+  // Page 1 neither continues nor is remembered (see fetchPage): its statement stays the plain one.
+  const memory = request.page > 1 ? request.memory : undefined;
   const version = memory?.version();
   const counted = (p: Placeholders) => {
     const built = query.build(p);

@@ -36,10 +36,29 @@ export function templateKey(structure: Record<string, unknown>, valueFields: rea
       continue;
     }
     if (typeof value === 'function') return undefined;
-    if (typeof value === 'object' && value !== null && !isPlain(value)) return undefined;
+    if (typeof value === 'object' && value !== null) {
+      const text = serializedObject(value);
+      if (text === undefined) return undefined;
+      parts.push(`${name}=${text}`);
+      continue;
+    }
     parts.push(`${name}=${JSON.stringify(value)}`);
   }
   return parts.join('&');
+}
+
+// An object option (a record's shape, a sort map) is a declaration, the same object on every request:
+// its text is kept by identity so that a hot list does not serialize it again each time (a new object,
+// such as a per-request restriction, is simply serialized, or refused, once more). Options are never
+// changed after they are first used.
+const serializedObjects = new WeakMap<object, string | null>();
+function serializedObject(value: object): string | undefined {
+  let text = serializedObjects.get(value);
+  if (text === undefined) {
+    text = isPlain(value) ? JSON.stringify(value) : null;
+    serializedObjects.set(value, text);
+  }
+  return text ?? undefined;
 }
 
 const isPlain = (value: object): boolean =>
