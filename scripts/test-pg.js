@@ -22,7 +22,13 @@ const started = Date.now();
 const args = process.argv.slice(2);
 const files = args.filter((a) => a.endsWith('.ts'));
 const flags = args.filter((a) => !a.endsWith('.ts'));
-const selected = files.length > 0 ? files : find('test/pg').sort();
+// The PostgreSQL tests, then the whole suite again with its test servers on PostgreSQL
+// (CLICKD_TEST_BACKEND=postgres, test/helpers.ts), but the files about the SQLite file itself.
+const SQLITE_ONLY = new Set(['crash.test.ts', 'store-seam.test.ts', 'heap.test.ts', 'templates.test.ts', 'readme.test.ts']);
+const selected =
+  files.length > 0
+    ? files
+    : [...find('test/pg').sort(), ...find('test').filter((f) => !f.startsWith(path.join('test', 'pg')) && !SQLITE_ONLY.has(path.basename(f))).sort()];
 
 let serverUrl = process.env[DATABASE_URL_VARIABLE];
 let cluster;
@@ -36,7 +42,7 @@ await prepareTemplate(serverUrl);
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...flags, ...selected],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', [DATABASE_URL_VARIABLE]: serverUrl } },
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', CLICKD_TEST_BACKEND: 'postgres', [DATABASE_URL_VARIABLE]: serverUrl } },
 );
 // Ctrl-C or a kill: the test runner goes too (the cluster is stopped by cluster.ts's exit hook).
 process.once('exit', () => child.exitCode === null && child.signalCode === null && child.kill());

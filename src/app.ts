@@ -17,6 +17,7 @@ import type { App, Controller } from './http/types.js';
 import { capMessages, describeValidationError, jsonTooCostly, MAX_JSON_DEPTH, validatorCompiler } from './http/validation.js';
 import { apiTokenRoutes } from './api/apitokens/routes.js';
 import { mfaRespondRoutes } from './api/authentication/mfa.js';
+import { installChangeFeed } from './http/changes.js';
 import { authenticationRoutes } from './api/authentication/routes.js';
 import { mfaRoutes } from './api/users/mfa.js';
 import { userRoutes } from './api/users/routes.js';
@@ -76,6 +77,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     await app.register(cors, { origin: ctx.config.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
   }
   await app.register(rateLimit, { global: false });
+  installChangeFeed(app, ctx); // several instances on one database: before the session check and the caches
   installAuth(app, ctx); // also makes every route registered from here on declare its access
   installResponseCache(app, ctx); // after authentication: a cached answer is still only for a valid session
   installMethodCheck(app);

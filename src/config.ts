@@ -5,6 +5,13 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /**
+   * PostgreSQL instead of the SQLite file in dataDir (`postgres://user@host:port/db`; env
+   * CLICKD_DATABASE_URL): the hosted mode, where several instances may share the database.
+   */
+  databaseUrl?: string;
+  /** Connections each instance keeps to PostgreSQL (CLICKD_DATABASE_POOL). */
+  databasePoolSize: number;
   /** Extra names accepted in the Host header besides the loopback ones (DNS-rebinding guard). */
   allowedHosts: string[];
   /** Origins allowed by CORS; none by default (the console is same-origin). */
@@ -61,6 +68,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     host: env.CLICKD_HOST || '127.0.0.1',
     port: int('CLICKD_PORT', env.CLICKD_PORT, 29123, 65535),
     dataDir: env.CLICKD_DATA_DIR || defaultDataDir(),
+    databaseUrl: env.CLICKD_DATABASE_URL || undefined,
+    databasePoolSize: int('CLICKD_DATABASE_POOL', env.CLICKD_DATABASE_POOL, 10, 1000),
     allowedHosts: list(env.CLICKD_ALLOWED_HOSTS),
     corsOrigins: list(env.CLICKD_CORS_ORIGINS),
     sessionTtlSeconds: int('CLICKD_SESSION_TTL', env.CLICKD_SESSION_TTL, 24 * 60 * 60),
@@ -77,5 +86,15 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
   }
+  if (merged.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(merged.databaseUrl)) {
+    throw new ConfigError(
+      `The database URL must start with postgres:// (got "${redactPassword(merged.databaseUrl)}"); without one, clickd uses SQLite in the data directory.`,
+    );
+  }
   return merged;
+}
+
+/** A database URL with its password replaced, for messages and logs. */
+export function redactPassword(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
 }

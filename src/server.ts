@@ -7,6 +7,10 @@ import type { AppContext } from './context.js';
 import { loadSigningKey } from './domain/secrets.js';
 import { redactUrl } from './http/security.js';
 import { prepareDataDir } from './store/db.js';
+import { randomBytes } from 'node:crypto';
+import { redactPassword } from './config.js';
+import type { Store } from './store/store.js';
+import { openPostgresStore } from './store/postgres/open.js';
 import { openSqliteStore } from './store/sqlite/open.js';
 
 export interface RunningServer {
@@ -58,14 +62,33 @@ export function openDataDir(dataDir: string): void {
   }
 }
 
-/** Opens the store in the data directory and listens; the only place that binds a port. */
-export async function startServer(config: Config, logger: Logger = createLogger(config)): Promise<RunningServer> {
+/**
+ * Opens the store the configuration names: PostgreSQL when a database URL is given (the hosted mode),
+ * else SQLite in the data directory. The signing key comes with it: from the database on PostgreSQL (one
+ * for every instance), from the data directory on SQLite.
+ */
+export async function openStore(config: Config): Promise<{ store: Store; signingKey: Uint8Array }> {
+  if (config.databaseUrl) {
+    let store: Store;
+    try {
+      store = await openPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize });
+    } catch (err) {
+      throw new StartupError(`Cannot open the database ${redactPassword(config.databaseUrl)}: ${(err as Error).message}`);
+    }
+    const key = await store.settings.getOrCreate(store.db, 'signing_key', () => randomBytes(32).toString('base64'));
+    return { store, signingKey: Buffer.from(key, 'base64') };
+  }
   openDataDir(config.dataDir);
-  const store = await openSqliteStore(config.dataDir);
+  return { store: await openSqliteStore(config.dataDir), signingKey: loadSigningKey(config.dataDir) };
+}
+
+/** Opens the store and listens; the only place that binds a port. */
+export async function startServer(config: Config, logger: Logger = createLogger(config)): Promise<RunningServer> {
+  const { store, signingKey } = await openStore(config);
   const ctx: AppContext = {
     config,
     store,
-    signingKey: loadSigningKey(config.dataDir),
+    signingKey,
     log: logger,
   };
   let port = config.port;

@@ -19,10 +19,28 @@ export interface TestServer extends RunningServer {
 
 let counter = 0;
 
+/**
+ * The backend the test servers run on: SQLite (`npm test`), or PostgreSQL when `npm run test:pg` runs the
+ * suite (CLICKD_TEST_BACKEND=postgres; each server then gets a fresh database copied from the migrated
+ * template, dropped when it closes).
+ */
+export const testBackend: 'sqlite' | 'postgres' = process.env.CLICKD_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+
+/** A fresh database for a test server on the PostgreSQL backend (undefined on SQLite). */
+export async function testDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  if (testBackend !== 'postgres') return undefined;
+  const { createTestDatabase } = await import('./pg/cluster.js');
+  return createTestDatabase();
+}
+
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clickd-test-'));
   const logFile = path.join(dataDir, 'clickd.log');
-  const config = loadConfig({ host: '127.0.0.1', port: 0, dataDir, logLevel: 'info', ...overrides }, {});
+  const database = overrides.databaseUrl ? undefined : await testDatabase();
+  const config = loadConfig(
+    { host: '127.0.0.1', port: 0, dataDir, logLevel: 'info', databaseUrl: database?.url, ...overrides },
+    {},
+  );
   const logger = pino(loggerOptions(config), pino.destination({ dest: logFile, sync: true }));
   const server = await startServer(config, logger);
   return {
@@ -31,6 +49,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     logFile,
     async close() {
       await server.close();
+      await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

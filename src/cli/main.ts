@@ -1,12 +1,11 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, redactPassword } from '../config.js';
 import { createAccountWithOwner } from '../domain/accounts.js';
 import { limitHeap } from '../heap.js';
 import { ApiError } from '../errors.js';
 import { packageVersion } from '../http/openapi.js';
-import { createLogger, openDataDir, startServer, StartupError } from '../server.js';
-import { openSqliteStore } from '../store/sqlite/open.js';
+import { createLogger, openStore, startServer, StartupError } from '../server.js';
 import { UserStatus } from '../store/values.js';
 import { registerClientCommands } from './commands/index.js';
 
@@ -31,16 +30,24 @@ program
   .option('--host <host>', 'address to bind (env CLICKD_HOST; default 127.0.0.1, loopback only)')
   .addOption(portOption())
   .option('--data-dir <dir>', 'where the database, signing key and outbox live (env CLICKD_DATA_DIR)')
-  .addHelpText('after', '\nExamples:\n  clickd serve\n  clickd serve --port 29124 --data-dir ./data')
-  .action(async (opts: { host?: string; port?: number; dataDir?: string }) => {
-    const config = loadConfig({ host: opts.host, port: opts.port, dataDir: opts.dataDir });
+  .option(
+    '--database <url>',
+    'PostgreSQL instead of SQLite: postgres://user@host:port/db (env CLICKD_DATABASE_URL); several instances may share it',
+  )
+  .addHelpText(
+    'after',
+    '\nExamples:\n  clickd serve\n  clickd serve --port 29124 --data-dir ./data\n  clickd serve --database postgres://clickd@db.internal/clickd',
+  )
+  .action(async (opts: { host?: string; port?: number; dataDir?: string; database?: string }) => {
+    const config = loadConfig({ host: opts.host, port: opts.port, dataDir: opts.dataDir, databaseUrl: opts.database });
     const logger = createLogger(config);
     const server = await startServer(config, logger);
     // Once listening (during start-up the old generation grows by design: limited, it would be collected
     // again and again), and not while the build records the code cache: V8 would record it under these
     // flags, and refuse it at the next start (bin/clickd.js).
     if (config.compactHeap && process.env.CLICKD_CODE_CACHE !== 'write') limitHeap();
-    logger.info(`clickd listening on ${server.url} (data in ${config.dataDir})`);
+    const where = config.databaseUrl ? `PostgreSQL ${redactPassword(config.databaseUrl)}` : config.dataDir;
+    logger.info(`clickd listening on ${server.url} (data in ${where})`);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -65,13 +72,13 @@ account
   .requiredOption('--email <email>', 'the email the owner signs in with')
   .option('--password <password>', 'at least 8 characters (or env CLICKD_PASSWORD)')
   .option('--data-dir <dir>', 'the data directory of the agent (env CLICKD_DATA_DIR)')
+  .option('--database <url>', 'the PostgreSQL database of the hosted mode instead (env CLICKD_DATABASE_URL)')
   .addHelpText('after', '\nExample:\n  clickd account create --name "Ada Admin" --email ada@example.com --password "s3cret-pass"')
-  .action(async (opts: { name: string; email: string; password?: string; dataDir?: string }) => {
-    const config = loadConfig({ dataDir: opts.dataDir });
+  .action(async (opts: { name: string; email: string; password?: string; dataDir?: string; database?: string }) => {
+    const config = loadConfig({ dataDir: opts.dataDir, databaseUrl: opts.database });
     const password = opts.password ?? process.env.CLICKD_PASSWORD;
     if (!password) throw new StartupError('A password is required: --password or CLICKD_PASSWORD.');
-    openDataDir(config.dataDir);
-    const store = await openSqliteStore(config.dataDir);
+    const { store } = await openStore(config);
     try {
       const { accountId, owner } = await createAccountWithOwner(store, {
         name: opts.name,
@@ -87,7 +94,7 @@ account
         userType: owner.user_type,
         owner: true,
         // Where it was written: the agent must run on the same data directory to see the account.
-        database: path.join(config.dataDir, 'clickd.db'),
+        database: config.databaseUrl ? redactPassword(config.databaseUrl) : path.join(config.dataDir, 'clickd.db'),
       };
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     } finally {

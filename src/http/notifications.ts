@@ -79,6 +79,8 @@ export async function installNotifications(app: App, port: () => number): Promis
   const ctx = app.ctx;
   let allowedOrigins: Set<string> | undefined;
   const listeners = new Listeners(ctx);
+  // The frames of writes taken by the other instances on the database, to this instance's clients.
+  ctx.store.changes?.onFrame((accountId, frame) => listeners.broadcast(accountId, frame));
 
   await app.register(websocket, {
     options: { maxPayload: 1024 },
@@ -97,7 +99,7 @@ export async function installNotifications(app: App, port: () => number): Promis
     const accountId = request.principal?.accountId;
     if (!accountId) return;
     const origin = request.headers['x-app-origin'];
-    listeners.broadcast(accountId, {
+    const frame = {
       Type: NotificationType.AppNotification,
       Data: {
         Operation: AppOperation.EndpointExecution,
@@ -107,7 +109,10 @@ export async function installNotifications(app: App, port: () => number): Promis
         Origin: typeof origin === 'string' ? origin.slice(0, ORIGIN_MAX) : '',
         AccountId: accountId,
       },
-    });
+    };
+    listeners.broadcast(accountId, frame);
+    // Several instances on one database: the clients connected to the others get it too.
+    ctx.store.changes?.publish(accountId, frame);
   };
   // Callback style: it runs after every response (reads included), where an async hook costs a promise.
   app.addHook('onResponse', (request, reply, done) => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './types.js';
+import { dialectOf } from './dialect.js';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -63,17 +64,19 @@ async function flushWrites(db: Db, c: { queue: PendingWrite[]; running: boolean 
         .execute((trx) => only.work(trx))
         .then(only.resolve, only.reject);
     } else {
+      // On PostgreSQL a failed statement aborts the whole transaction unless it ran in a savepoint.
+      const always = dialectOf(db).name === 'postgres';
       const outcomes: { ok: boolean; value: unknown }[] = [];
       await db.transaction().execute(async (trx) => {
         for (const item of batch) {
-          if (!item.singleStatement) await sql`savepoint group_commit`.execute(trx);
+          if (always || !item.singleStatement) await sql`savepoint group_commit`.execute(trx);
           try {
             outcomes.push({ ok: true, value: await item.work(trx) });
           } catch (err) {
-            if (!item.singleStatement) await sql`rollback to group_commit`.execute(trx);
+            if (always || !item.singleStatement) await sql`rollback to group_commit`.execute(trx);
             outcomes.push({ ok: false, value: err });
           }
-          if (!item.singleStatement) await sql`release group_commit`.execute(trx);
+          if (always || !item.singleStatement) await sql`release group_commit`.execute(trx);
         }
       });
       batch.forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));

@@ -10,6 +10,7 @@ import * as assignments from './projectSharedCloudDrives.js';
 import * as userGroupMembers from './userGroupMembers.js';
 import * as invitations from './invitations.js';
 import * as access from './access.js';
+import * as settings from './settings.js';
 import type { Store } from './store.js';
 
 // The repositories, written once in Kysely's neutral builder; what differs by database comes from the
@@ -27,6 +28,7 @@ const repositories = {
   userGroupMembers,
   invitations,
   access,
+  settings,
 };
 
 /** What a dialect's opener knows of its database: the handle and its signals. */
@@ -34,12 +36,19 @@ export interface OpenedDatabase {
   db: Db;
   dataVersion(): string;
   queryCount(): number;
+  /** Statements that wrote, since the store was opened. */
+  writeCount(): number;
+  /** The feed of other instances' changes and frames, when several may share the database (PostgreSQL). */
+  changes?: Store['changes'];
+  /** Runs a whole transaction again when the database asks for it (a deadlock victim, a serialization failure). */
+  retry?: <T>(work: () => Promise<T>) => Promise<T>;
   close(): Promise<void>;
 }
 
 /** The Store over an opened database of the given dialect (called by store/sqlite/open.ts, later by postgres/). */
 export function kyselyStore(opened: OpenedDatabase, dialect: SqlDialect): Store {
   registerDialect(opened.db, dialect);
+  const retry = opened.retry ?? (<T>(work: () => Promise<T>) => work());
   const bound = (db: Db): Store => {
     const store: Store = {
       ...repositories,
@@ -47,9 +56,12 @@ export function kyselyStore(opened: OpenedDatabase, dialect: SqlDialect): Store 
       projectDetailsSql: dialect.projectDetailsObjectSql,
       isUniqueViolation: dialect.isUniqueViolation,
       storageError: dialect.storageError,
-      transaction: (work) => (db.isTransaction ? work(store) : db.transaction().execute((trx) => work(bound(trx)))),
+      transaction: (work) =>
+        db.isTransaction ? work(store) : retry(() => db.transaction().execute((trx) => work(bound(trx)))),
       dataVersion: opened.dataVersion,
       queryCount: opened.queryCount,
+      writeCount: opened.writeCount,
+      changes: opened.changes,
       close: opened.close,
     };
     return store;

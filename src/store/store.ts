@@ -11,6 +11,7 @@ import type * as assignmentsModule from './projectSharedCloudDrives.js';
 import type * as sessionsModule from './sessions.js';
 import type * as membershipsModule from './userGroupMembers.js';
 import type * as usersModule from './users.js';
+import type * as settingsModule from './settings.js';
 
 // The table families written in Kysely's dialect-neutral builder (users.ts, sessions.ts, ...): their
 // interface is their functions' signatures, every one taking the database handle (or a transaction) first.
@@ -24,6 +25,7 @@ export type AssignmentsRepository = Functions<typeof assignmentsModule>;
 export type MembershipsRepository = Functions<typeof membershipsModule>;
 export type InvitationsRepository = Functions<typeof invitationsModule>;
 export type AccessRepository = Functions<typeof accessModule>;
+export type SettingsRepository = Functions<typeof settingsModule>;
 
 /**
  * The store, as routes and domain code see it: every table family's repository, the transaction runner,
@@ -52,6 +54,8 @@ export interface Store {
   readonly invitations: InvitationsRepository;
   /** Who reaches what (the SQL of the access rules). */
   readonly access: AccessRepository;
+  /** Values shared by every instance on the database (clickd_settings). */
+  readonly settings: SettingsRepository;
 
   /** A project of the listing with its usersData, groupsData and drivesData, as one JSON object written in SQL. */
   projectDetailsSql(shapes: ProjectDetailsShapes, drivesWhere?: (idColumn: string) => Expression<SqlBool>): RawBuilder<string>;
@@ -76,5 +80,19 @@ export interface Store {
   dataVersion(): string;
   /** Statements executed since the store was opened (the scaling tests and benchmarks count them). */
   queryCount(): number;
+  /** Statements that wrote, since the store was opened (a request that wrote announces it: `changes`). */
+  writeCount(): number;
+  /**
+   * When several instances may share the database (PostgreSQL): `sync` before a request is answered (the
+   * change signal then includes every write whose answer any instance has sent), `announce` after a request
+   * wrote and before its answer leaves, and the /notification frames exchanged between instances.
+   * Undefined on SQLite, where one process serves the database.
+   */
+  readonly changes?: {
+    sync(): Promise<void>;
+    announce(): Promise<void>;
+    publish(accountId: string, frame: object): void;
+    onFrame(handler: (accountId: string, frame: object) => void): void;
+  };
   close(): Promise<void>;
 }

@@ -22,6 +22,12 @@ export interface Database {
   user_group_project_permissions: UserGroupProjectPermissionTable;
   user_group_shared_cloud_drive_permissions: UserGroupSharedCloudDrivePermissionTable;
   record_counts: RecordCountTable;
+  clickd_settings: SettingTable;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
 }
 
 export type Bool = 0 | 1;

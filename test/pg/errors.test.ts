@@ -191,7 +191,7 @@ describe('PostgreSQL errors, provoked on a real server and mapped', async () => 
     assert.equal(classifyPostgresError(err), 'unavailable');
     const mapped = toApiError(err);
     assert.ok(mapped instanceof DatabaseUnavailable);
-    assertApiError(mapped, 503, 'UNAVAILABLE', 'The database is unavailable; try again shortly.');
+    assertApiError(mapped, 503, 'UNAVAILABLE', 'The database is not available right now: nothing was changed. Try again.');
     // The pool dropped that connection; the next statement gets a working one.
     const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db);
     assert.equal(rows[0]!.one, 1);

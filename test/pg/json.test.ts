@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { jsonArrayAgg, jsonBoolean, jsonQuote, listValues } from '../../src/store/postgres/json.js';
+import { jsonArrayAgg, jsonBoolean, jsonQuote, listValues } from '../../src/store/postgres/sql.js';
 import { openTestStore } from './fixtures.js';
 
 // Text a name or description may hold: every control character but NUL (see errors.test.ts), quotes,

@@ -52,7 +52,7 @@ describe('a database outage, on a private cluster stopped and started again', as
       assert.deepEqual(mapped.body(), {
         type: 'UNAVAILABLE',
         status: 503,
-        errors: { UNAVAILABLE: ['The database is unavailable; try again shortly.'] },
+        errors: { UNAVAILABLE: ['The database is not available right now: nothing was changed. Try again.'] },
       });
     }
 

@@ -24,6 +24,8 @@ export interface PostgresStore {
   pool: pg.Pool;
   /** Statements executed since the store was opened (for the query-count scaling tests). */
   queryCount(): number;
+  /** Statements that wrote (anything but a select), since the store was opened. */
+  writeCount(): number;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Pos
     end: () => pool.end(),
   };
   let executed = 0;
+  let writes = 0;
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: checkedPool }),
     log(event) {
@@ -84,13 +87,14 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Pos
       executed++;
       const scope = options.statementScope?.getStore();
       if (scope) scope.statements++;
-      void event;
+      if (!/^\s*(select|with|savepoint|release|rollback|begin|start|commit)\b/i.test(event.query.sql)) writes++;
     },
   });
   return {
     db,
     pool,
     queryCount: () => executed,
+    writeCount: () => writes,
     close: () => db.destroy(),
   };
 }

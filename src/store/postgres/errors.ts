@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { ApiError, Duplicate, Invalid, type ErrorCode } from '../../errors.js';
+import { ApiError, Duplicate, Invalid, StoreUnavailable } from '../../errors.js';
 
 /**
  * PostgreSQL's errors, classified for the store: what SQLite would have answered for the same request, so
@@ -74,10 +74,38 @@ export function classifyPostgresError(err: unknown): PostgresErrorKind {
 export const isUniqueViolation = (err: unknown): boolean => classifyPostgresError(err) === 'duplicate';
 
 /** 503: the database is out of reach. Requests answer it while the outage lasts; the pool reconnects by itself. */
-export class DatabaseUnavailable extends ApiError {
-  constructor(message = 'The database is unavailable; try again shortly.') {
-    // UNAVAILABLE joins ErrorCode in src/errors.ts when the backend is wired in (that file is not ours yet).
-    super('UNAVAILABLE' as ErrorCode, message, 503);
+export class DatabaseUnavailable extends StoreUnavailable {
+  constructor(message = 'The database is not available right now: nothing was changed. Try again.') {
+    super('UNAVAILABLE', message);
+  }
+}
+
+/**
+ * The answer for a PostgreSQL error that is not the request's fault, or that SQLite would not have raised
+ * (the error handler asks, for any error a route did not handle): the database out of reach or out of
+ * space → 503; a value that is not of the column's type (a bad uuid cast) → 499 as on bad input; text
+ * with U+0000 → 499 (the request validation refuses it before, on both backends). Else undefined: a 500.
+ */
+export function storageError(err: unknown): ApiError | undefined {
+  const state = sqlState(err);
+  if (state === '53100') {
+    return new StoreUnavailable(
+      'STORAGE_FULL',
+      'The disk holding the database is full: nothing was changed. Free some space and try again.',
+    );
+  }
+  if (state === '25006') return new StoreUnavailable('UNAVAILABLE', 'The database cannot be written (read-only): nothing was changed.');
+  switch (classifyPostgresError(err)) {
+    case 'unavailable':
+      return new DatabaseUnavailable();
+    case 'retry':
+      return new StoreUnavailable('UNAVAILABLE', 'The database was busy with a conflicting change: nothing was changed. Try again.');
+    case 'nul':
+      return new Invalid(NUL_MESSAGE);
+    case 'invalid_text':
+      return new Invalid('A value is not valid.');
+    default:
+      return undefined;
   }
 }
 

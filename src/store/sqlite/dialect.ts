@@ -1,6 +1,6 @@
 import type { SqlDialect } from '../dialect.js';
 import { storageError } from './errors.js';
-import { projectDetailsObjectSql } from './projectDetails.js';
+import { projectDetailsObjectSql } from '../projectDetails.js';
 import {
   insertAssignmentRows,
   isUniqueViolation,
@@ -22,5 +22,5 @@ export const sqliteDialect: SqlDialect = {
   lastSortBoundary,
   jsonObjectSql,
   insertAssignmentRows,
-  projectDetailsObjectSql,
+  projectDetailsObjectSql: (shapes, drivesWhere) => projectDetailsObjectSql({ jsonObjectSql, jsonArrayOf }, shapes, drivesWhere),
 };

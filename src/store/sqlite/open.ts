@@ -78,6 +78,7 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
     {
       db,
       queryCount: () => executed,
+      writeCount: () => writes,
       dataVersion: version,
       close: () => db.destroy(),
     },

@@ -1,19 +1,16 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import type { ProjectDetailsShapes } from '../dialect.js';
-import { jsonObjectSql } from './sql.js';
-
-/** A JSON array built by SQLite from a correlated subquery: `[]` when it has no rows. */
-const jsonList = (query: RawBuilder<string>) => sql<string>`coalesce((${query}), '[]')`;
+import type { ProjectDetailsShapes, SqlDialect } from './dialect.js';
 
 /**
  * A project of the listing (`projects` in the enclosing query) with its usersData, groupsData and
- * drivesData, as one JSON object built by SQLite: the same records, order and rules as the details
- * built in JavaScript (grants whose user or group and project are live, ordered by username or group
+ * drivesData, as one JSON object built by the database (with its dialect's JSON text functions): the
+ * same records, order and rules as the details built in JavaScript (grants whose user or group and project are live, ordered by username or group
  * name; live drives in the order they were assigned), without an object per record in JavaScript.
  * The one builder for admins and members: `drivesWhere`, given the drive id column, limits drivesData to
  * the drives the caller reaches (a member); without it every live drive is listed (an admin).
  */
 export function projectDetailsObjectSql(
+  { jsonObjectSql, jsonArrayOf }: Pick<SqlDialect, 'jsonObjectSql' | 'jsonArrayOf'>,
   shapes: ProjectDetailsShapes,
   drivesWhere?: (idColumn: string) => Expression<SqlBool>,
 ): RawBuilder<string> {
@@ -24,9 +21,10 @@ export function projectDetailsObjectSql(
     order: string,
     from: RawBuilder<unknown>,
   ) =>
-    jsonList(sql`
-      select '[' || group_concat(concat(${sql.lit(`{${JSON.stringify(first[0])}:`)}, ${first[1]}, ${sql.lit(`,${JSON.stringify(second[0])}:`)}, ${second[1]}, '}'), ',' order by ${sql.raw(order)}) || ']'
-      from ${from}`);
+    sql<string>`(select ${jsonArrayOf(
+      sql`concat(${sql.lit(`{${JSON.stringify(first[0])}:`)}, ${first[1]}, ${sql.lit(`,${JSON.stringify(second[0])}:`)}, ${second[1]}, '}')`,
+      sql` order by ${sql.raw(order)}`,
+    )} from ${from})`;
   const usersData = nested(
     ['user', jsonObjectSql(shapes.user, 'u')],
     ['permission', jsonObjectSql(shapes.userPermission, 'p')],
