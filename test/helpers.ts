@@ -49,6 +49,12 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     logFile,
     async close() {
       await server.close();
+      // CLICKD_TEST_LOG_ERRORS=1: the errors the server logged (a 500's cause), before the log goes.
+      if (process.env.CLICKD_TEST_LOG_ERRORS === '1') {
+        for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
+          if (/"level":(50|60)/.test(line)) process.stderr.write(`server log: ${line}\n`);
+        }
+      }
       await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -131,7 +131,7 @@ export async function insertGrants(db: Db, accountId: string, kind: GrantKind, g
     await q(db)
       .insertInto(info.table)
       .values(rows)
-      .onConflict((oc: any) => oc.columns([info.subjectColumn, info.targetColumn]).doNothing())
+      .onConflict((oc: any) => oc.doNothing()) // the pair exists already (its unique key; with account_id first on PostgreSQL)
       .execute();
   }
 }

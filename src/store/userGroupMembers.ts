@@ -29,7 +29,7 @@ export async function insertMemberships(db: Db, accountId: string, pairs: readon
     await db
       .insertInto('user_user_groups')
       .values(rows)
-      .onConflict((oc) => oc.columns(['user_group_id', 'user_id']).doNothing())
+      .onConflict((oc) => oc.doNothing()) // a member already
       .execute();
   }
 }
