@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 // Whether dist/ (the compiled modules, the bundle and its code cache: what `clickd` runs) is older than
 // what it is built from. scripts/test.js builds first when it is, and the tests of the binary check it.
 import fs from 'node:fs';
@@ -44,4 +45,26 @@ export function staleBuild() {
     return `${path.relative(root, newest.input)} is newer than ${oldest.output}`;
   }
   return undefined;
+}
+
+/**
+ * Builds (npm run build) when the build is stale, and exits the process when that fails: the tests of the
+ * binary run what users run. Used by scripts/test.js and scripts/test-pg.js.
+ */
+export function ensureBuilt() {
+  const stale = staleBuild();
+  if (stale) {
+    console.log(`test: the build is stale (${stale}): running npm run build first`);
+    const npm = process.env.npm_execpath;
+    const build = npm
+      ? spawnSync(process.execPath, [npm, 'run', 'build'], { stdio: 'inherit' })
+      : spawnSync('npm', ['run', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' });
+    const still = build.status === 0 ? staleBuild() : undefined;
+    if (build.status !== 0 || still) {
+      console.error(
+        `test: npm run build ${build.status !== 0 ? 'failed' : `left the build stale (${still})`}; the tests of the binary cannot run`,
+      );
+      process.exit(1);
+    }
+  }
 }

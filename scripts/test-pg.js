@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureBuilt } from './buildState.js';
 import { DATABASE_URL_VARIABLE, prepareTemplate, startCluster } from '../test/pg/cluster.ts';
 
 function find(dir) {
@@ -18,6 +19,7 @@ function find(dir) {
   });
 }
 
+ensureBuilt();
 const started = Date.now();
 const args = process.argv.slice(2);
 const files = args.filter((a) => a.endsWith('.ts'));

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { staleBuild } from './buildState.js';
+import { ensureBuilt } from './buildState.js';
 
 function find(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -16,21 +16,7 @@ function find(dir) {
   });
 }
 
-const stale = staleBuild();
-if (stale) {
-  console.log(`test: the build is stale (${stale}): running npm run build first`);
-  const npm = process.env.npm_execpath;
-  const build = npm
-    ? spawnSync(process.execPath, [npm, 'run', 'build'], { stdio: 'inherit' })
-    : spawnSync('npm', ['run', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' });
-  const still = build.status === 0 ? staleBuild() : undefined;
-  if (build.status !== 0 || still) {
-    console.error(
-      `test: npm run build ${build.status !== 0 ? 'failed' : `left the build stale (${still})`}; the tests of the binary cannot run`,
-    );
-    process.exit(1);
-  }
-}
+ensureBuilt();
 
 const args = process.argv.slice(2);
 const files = args.filter((a) => a.endsWith('.ts'));

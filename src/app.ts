@@ -18,6 +18,7 @@ import { capMessages, describeValidationError, jsonTooCostly, MAX_JSON_DEPTH, va
 import { apiTokenRoutes } from './api/apitokens/routes.js';
 import { mfaRespondRoutes } from './api/authentication/mfa.js';
 import { installChangeFeed } from './http/changes.js';
+import { sharedRateLimitStore } from './http/sharedRateLimit.js';
 import { authenticationRoutes } from './api/authentication/routes.js';
 import { mfaRoutes } from './api/users/mfa.js';
 import { userRoutes } from './api/users/routes.js';
@@ -76,7 +77,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   if (ctx.config.corsOrigins.length > 0) {
     await app.register(cors, { origin: ctx.config.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
   }
-  await app.register(rateLimit, { global: false });
+  // Login attempts are counted in memory, or in the database when several instances may share it.
+  await app.register(rateLimit, { global: false, ...(ctx.store.changes ? { store: sharedRateLimitStore(ctx) } : {}) });
   installChangeFeed(app, ctx); // several instances on one database: before the session check and the caches
   installAuth(app, ctx); // also makes every route registered from here on declare its access
   installResponseCache(app, ctx); // after authentication: a cached answer is still only for a valid session

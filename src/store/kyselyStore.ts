@@ -56,8 +56,7 @@ export function kyselyStore(opened: OpenedDatabase, dialect: SqlDialect): Store 
       projectDetailsSql: dialect.projectDetailsObjectSql,
       isUniqueViolation: dialect.isUniqueViolation,
       storageError: dialect.storageError,
-      transaction: (work) =>
-        db.isTransaction ? work(store) : retry(() => db.transaction().execute((trx) => work(bound(trx)))),
+      transaction: (work) => (db.isTransaction ? work(store) : retry(() => db.transaction().execute((trx) => work(bound(trx))))),
       dataVersion: opened.dataVersion,
       queryCount: opened.queryCount,
       writeCount: opened.writeCount,

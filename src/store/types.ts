@@ -23,6 +23,13 @@ export interface Database {
   user_group_shared_cloud_drive_permissions: UserGroupSharedCloudDrivePermissionTable;
   record_counts: RecordCountTable;
   clickd_settings: SettingTable;
+  clickd_rate_limits: RateLimitTable;
+}
+
+export interface RateLimitTable {
+  key: string;
+  window_start: number;
+  count: number;
 }
 
 export interface SettingTable {

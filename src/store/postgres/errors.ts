@@ -94,12 +94,16 @@ export function storageError(err: unknown): ApiError | undefined {
       'The disk holding the database is full: nothing was changed. Free some space and try again.',
     );
   }
-  if (state === '25006') return new StoreUnavailable('UNAVAILABLE', 'The database cannot be written (read-only): nothing was changed.');
+  if (state === '25006')
+    return new StoreUnavailable('UNAVAILABLE', 'The database cannot be written (read-only): nothing was changed.');
   switch (classifyPostgresError(err)) {
     case 'unavailable':
       return new DatabaseUnavailable();
     case 'retry':
-      return new StoreUnavailable('UNAVAILABLE', 'The database was busy with a conflicting change: nothing was changed. Try again.');
+      return new StoreUnavailable(
+        'UNAVAILABLE',
+        'The database was busy with a conflicting change: nothing was changed. Try again.',
+      );
     case 'nul':
       return new Invalid(NUL_MESSAGE);
     case 'invalid_text':

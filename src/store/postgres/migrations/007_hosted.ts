@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 // The PostgreSQL twin of store/sqlite/migrations/007_hosted.ts, and what makes several instances on one
 // database behave as one server (DECISIONS.md section 8; store/postgres/changes.ts uses it):
 // - clickd_settings: values every instance shares, such as the JWT signing key (made by the first instance).
+// - clickd_rate_limits: the login attempts counted across instances.
 // - clickd_change_seq: the change counter. An instance that wrote advances it after the commit and before
 //   it answers, so a client that got the answer and asks another instance finds the counter moved there;
 //   every instance reads it before answering from a cache.
@@ -14,6 +15,10 @@ import { sql, type Kysely } from 'kysely';
 // attaches it too (`select clickd_watch('name')`).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create table clickd_settings (key text collate "C" primary key, value text not null)`.execute(db);
+  // The login attempts of the shared rate limit (store/rateLimits.ts): one row per limited key.
+  await sql`create table clickd_rate_limits (key text collate "C" primary key, window_start bigint not null, count integer not null)`.execute(
+    db,
+  );
   await sql`create sequence clickd_change_seq`.execute(db);
   await sql`
     create function clickd_changed() returns trigger language plpgsql as $$
@@ -30,6 +35,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end $$`.execute(db);
   await sql`
     select clickd_watch(tablename) from pg_tables
-    where schemaname = current_schema() and tablename not in ('kysely_migration', 'kysely_migration_lock', 'clickd_settings')
+    where schemaname = current_schema() and tablename not in ('kysely_migration', 'kysely_migration_lock', 'clickd_settings', 'clickd_rate_limits')
   `.execute(db);
 }
