@@ -20,7 +20,8 @@ const on = (server: TestServer, token?: string) => new Client(server.url, token)
 before(async () => {
   database = await createTestDatabase();
   // Started together: the schema is up to date already (the template); the signing key is made once.
-  [a, b, c] = await Promise.all([0, 1, 2].map(() => startTestServer({ databaseUrl: database.url, loginRateMax: 5 })));
+  const started = await Promise.all([0, 1, 2].map(() => startTestServer({ databaseUrl: database.url, loginRateMax: 5 })));
+  [a, b, c] = started as [TestServer, TestServer, TestServer];
   owner = await createAccount(a, 'Hosted Owner');
 });
 
@@ -103,8 +104,8 @@ describe('several instances on one database', () => {
   });
 
   test('concurrent assign, unassign and delete across instances: no error but the documented ones, exact totals', async () => {
-    const projects = [];
-    const drives = [];
+    const projects: { id: string }[] = [];
+    const drives: { id: string }[] = [];
     for (let i = 0; i < 6; i++) {
       projects.push((await on(a, owner.token).post('/projects/insert', { name: `Race P${i}` })).body);
       drives.push((await on(b, owner.token).post('/sharedclouddrive/insert', { name: `Race D${i}` })).body);
@@ -116,7 +117,7 @@ describe('several instances on one database', () => {
       work.push(on(servers[round % 3]!, owner.token).post('/projects/assign_sharedclouddrive', pairs));
       work.push(on(servers[(round + 1) % 3]!, owner.token).post('/projects/unassign_sharedclouddrive', pairs.slice(0, 12)));
     }
-    work.push(on(c, owner.token).delete('/projects/delete', { id: projects[5].id }));
+    work.push(on(c, owner.token).delete('/projects/delete', { id: projects[5]!.id }));
     const results = await Promise.all(work);
     for (const r of results) assert.ok(r.status === 200 || r.status === 499, `${r.status} ${r.text}`);
     for (const r of results.filter((x) => x.status === 499)) assert.ok(['NOT_FOUND', 'DEFAULT'].includes(r.body.type), r.text);
@@ -124,7 +125,7 @@ describe('several instances on one database', () => {
     const settle = await on(a, owner.token).post('/projects/assign_sharedclouddrive', pairs.slice(0, 30));
     assert.equal(settle.status, 200, settle.text);
     const answers = await Promise.all(
-      servers.map((s) => on(s, owner.token).get('/projects/get_assigned_sharedclouddrives', { id: projects[0].id })),
+      servers.map((s) => on(s, owner.token).get('/projects/get_assigned_sharedclouddrives', { id: projects[0]!.id })),
     );
     for (const r of answers) {
       assert.equal(r.status, 200, r.text);
