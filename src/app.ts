@@ -14,7 +14,15 @@ import { RequestLogController } from './http/requestLog.js';
 import { lazySerializers } from './http/lazySerializer.js';
 import { installResponseCache } from './http/responseCache.js';
 import type { App, Controller } from './http/types.js';
-import { capMessages, describeValidationError, jsonTooCostly, MAX_JSON_DEPTH, validatorCompiler } from './http/validation.js';
+import {
+  capMessages,
+  describeValidationError,
+  jsonTooCostly,
+  MAX_JSON_DEPTH,
+  nulMessage,
+  nulPath,
+  validatorCompiler,
+} from './http/validation.js';
 import { apiTokenRoutes } from './api/apitokens/routes.js';
 import { mfaRespondRoutes } from './api/authentication/mfa.js';
 import { installChangeFeed } from './http/changes.js';
@@ -157,6 +165,14 @@ function installJsonParser(app: App): void {
     }
     if (problem === 'items') {
       done(new Invalid(`'body' must have at most ${String(maxItems)} items.`), undefined);
+      return;
+    }
+    if (problem === 'nul') {
+      // Parsed to name the field; then refused whatever else is wrong with the body.
+      void parse(request, body as string, (err, parsed) => {
+        if (err) return done(err, undefined);
+        done(new Invalid(nulMessage(nulPath(parsed) ?? '')), undefined);
+      });
       return;
     }
     void parse(request, body as string, done);

@@ -240,6 +240,45 @@ describe('hostile bodies fail fast and small', () => {
     });
     expectError(res, 499, 'DEFAULT', /not valid JSON/);
   });
+
+  test('U+0000 in a string is a 499 naming the field, on both backends (PostgreSQL text cannot hold it)', async () => {
+    const nul = String.fromCharCode(0);
+    expectError(
+      await owner.client.post('/projects/insert', { name: `bad${nul}name` }),
+      499,
+      'DEFAULT',
+      /^'name' must not contain the NUL character/,
+    );
+    expectError(
+      await owner.client.post('/projects/insert', { name: 'fine', description: `x${nul}` }),
+      499,
+      'DEFAULT',
+      /^'description' must not contain the NUL/,
+    );
+    const created = await owner.client.post('/projects/insert', { name: 'Nul target' });
+    assert.equal(created.status, 200, created.text);
+    expectError(
+      await owner.client.post('/projects/assign_sharedclouddrive', [
+        { projectId: created.body.id, sharedCloudDriveId: `a${nul}` },
+      ]),
+      499,
+      'DEFAULT',
+      /^'\[0\]\.sharedCloudDriveId' must not contain the NUL/,
+    );
+    expectError(
+      await owner.client.get('/projects/get_all', { name: `x${nul}` }),
+      499,
+      'DEFAULT',
+      /^'name' must not contain the NUL/,
+    );
+    // An escaped backslash before "u0000" is plain text, not U+0000.
+    const plain = await owner.client.post('/projects/insert', { name: 'back\\u0000slash' });
+    assert.equal(plain.status, 200, plain.text);
+    assert.equal(plain.body.name, 'back\\u0000slash');
+    // Nothing was stored by the refused calls.
+    const list = await owner.client.get('/projects/get_all', { name: 'bad' });
+    assert.equal(list.body.total, 0);
+  });
 });
 
 describe('request targets and Host headers', () => {

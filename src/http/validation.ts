@@ -97,16 +97,45 @@ function sizeLimitError(schema: SizeSchema | undefined, data: unknown, instanceP
   return undefined;
 }
 
-/** A query parameter that coercion turned into Infinity or NaN, reported as Ajv reports a wrong type. */
+/**
+ * A query parameter that coercion turned into Infinity or NaN, reported as Ajv reports a wrong type; or
+ * one holding U+0000 (`%00`), which no backend stores (see jsonTooCostly).
+ */
 function nonFiniteError(data: unknown): ErrorObject | undefined {
   if (!data || typeof data !== 'object') return undefined;
   for (const [key, value] of Object.entries(data)) {
     if (typeof value === 'number' && !Number.isFinite(value)) {
       return { keyword: 'type', instancePath: `/${key}`, schemaPath: '#/type', params: { type: 'number', finite: true } };
     }
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      return { keyword: 'nul', instancePath: `/${key}`, schemaPath: '#/nul', params: {} };
+    }
   }
   return undefined;
 }
+
+/** The path of the first string (or key) in a parsed JSON value that holds U+0000, as Ajv writes paths. */
+export function nulPath(value: unknown, instancePath = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? instancePath : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], `${instancePath}/${i}`);
+      if (found !== undefined) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      const path = `${instancePath}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (key.includes('\u0000')) return path;
+      const found = nulPath(child, path);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The 499 message for a field holding U+0000. */
+export const nulMessage = (instancePath: string, context = 'body') =>
+  `'${instancePath === '' ? context : fieldName(instancePath)}' must not contain the NUL character (\\u0000).`;
 
 /** At most this many problems are described in one answer; the rest are counted. */
 export const MAX_ERROR_MESSAGES = 10;
@@ -124,9 +153,14 @@ export const MAX_JSON_DEPTH = 64;
 /**
  * What makes a JSON text too costly to parse, found in one pass over the text without parsing it: arrays
  * and objects nested more than `maxDepth` levels (validators and serializers recurse), or a top-level
- * array of more than `maxItems` items (parsing 349,000 `{}` alone takes ~50 ms). Stops at the first.
+ * array of more than `maxItems` items (parsing 349,000 `{}` alone takes ~50 ms), or a string holding U+0000
+ * (`\u0000`: no text column of PostgreSQL stores it, so neither backend takes it). Stops at the first.
  */
-export function jsonTooCostly(text: string, maxDepth = MAX_JSON_DEPTH, maxItems = Infinity): 'depth' | 'items' | undefined {
+export function jsonTooCostly(
+  text: string,
+  maxDepth = MAX_JSON_DEPTH,
+  maxItems = Infinity,
+): 'depth' | 'items' | 'nul' | undefined {
   let depth = 0;
   let inString = false;
   let topItems = 0;
@@ -134,8 +168,11 @@ export function jsonTooCostly(text: string, maxDepth = MAX_JSON_DEPTH, maxItems 
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92)
-        i++; // backslash: skip the escaped character
+      if (c === 92) {
+        // backslash: skip the escaped character
+        if (text.charCodeAt(i + 1) === 117 && text.startsWith('0000', i + 2)) return 'nul';
+        i++;
+      }
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 || c === 123) {
@@ -181,6 +218,8 @@ export function describeValidationError(error: ErrorObject, context?: string): s
       return `'${field}' must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}.`;
     case 'maxItems':
       return `'${field}' must have at most ${String(params.limit)} items.`;
+    case 'nul':
+      return nulMessage(error.instancePath, field);
     case 'pattern':
       return `'${field}' is not valid${error.parentSchema?.description ? ` (${String(error.parentSchema.description)})` : ''}.`;
     default:
