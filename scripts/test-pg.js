@@ -30,7 +30,12 @@ const SQLITE_ONLY = new Set(['crash.test.ts', 'store-seam.test.ts', 'heap.test.t
 const selected =
   files.length > 0
     ? files
-    : [...find('test/pg').sort(), ...find('test').filter((f) => !f.startsWith(path.join('test', 'pg')) && !SQLITE_ONLY.has(path.basename(f))).sort()];
+    : [
+        ...find('test/pg').sort(),
+        ...[...find('src'), ...find('test').filter((f) => !f.startsWith(path.join('test', 'pg')))]
+          .filter((f) => !SQLITE_ONLY.has(path.basename(f)))
+          .sort(),
+      ];
 
 let serverUrl = process.env[DATABASE_URL_VARIABLE];
 let cluster;

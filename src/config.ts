@@ -14,6 +14,11 @@ export interface Config {
   databasePoolSize: number;
   /** Extra names accepted in the Host header besides the loopback ones (DNS-rebinding guard). */
   allowedHosts: string[];
+  /**
+   * The proxies whose X-Forwarded-For is believed (addresses or CIDR ranges; CLICKD_TRUST_PROXY): behind
+   * them, the rate limits and the logs see the client's address. None by default.
+   */
+  trustProxy: string[];
   /** Origins allowed by CORS; none by default (the console is same-origin). */
   corsOrigins: string[];
   /** Lifetime of a login session, in seconds. */
@@ -71,6 +76,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     databaseUrl: env.CLICKD_DATABASE_URL || undefined,
     databasePoolSize: int('CLICKD_DATABASE_POOL', env.CLICKD_DATABASE_POOL, 10, 1000),
     allowedHosts: list(env.CLICKD_ALLOWED_HOSTS),
+    trustProxy: list(env.CLICKD_TRUST_PROXY),
     corsOrigins: list(env.CLICKD_CORS_ORIGINS),
     sessionTtlSeconds: int('CLICKD_SESSION_TTL', env.CLICKD_SESSION_TTL, 24 * 60 * 60),
     bodyLimitBytes: int('CLICKD_BODY_LIMIT', env.CLICKD_BODY_LIMIT, 1024 * 1024),

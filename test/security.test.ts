@@ -4,10 +4,17 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
 import { loadConfig } from '../src/config.js';
 import { createLogger, startServer } from '../src/server.js';
-import { Client, createAccount, expectError, startTestServer, type TestAccount, type TestServer } from './helpers.js';
+import {
+  Client,
+  createAccount,
+  expectError,
+  startTestServer,
+  testBackend,
+  type TestAccount,
+  type TestServer,
+} from './helpers.js';
 
 /** DECISIONS.md section 6: what a local agent must do to be safe on a developer's machine. */
 
@@ -313,30 +320,37 @@ describe('request bodies', () => {
 });
 
 describe('secrets at rest', () => {
-  test('signing.key is readable by its owner only', () => {
-    const stat = fs.statSync(path.join(server.dataDir, 'signing.key'));
-    assert.equal(stat.mode & 0o777, 0o600);
+  test('the signing key is kept from others: signing.key owner-only on SQLite, in the database on PostgreSQL', async () => {
+    const file = path.join(server.dataDir, 'signing.key');
+    if (testBackend === 'sqlite') {
+      assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    } else {
+      assert.equal(fs.existsSync(file), false, 'no key file beside an instance that shares the database');
+      const row = await server.ctx.store.db
+        .selectFrom('clickd_settings')
+        .select('value')
+        .where('key', '=', 'signing_key')
+        .executeTakeFirstOrThrow();
+      assert.equal(Buffer.from(row.value, 'base64').length, 32);
+    }
   });
 
   test('passwords are stored only as salted memory-hard hashes; tokens are not stored', async () => {
     const second = await createAccount(server, 'Same Password');
     await new Client(server.url).post('/authentication/forgot_password', { username: second.email });
-    const db = new Database(path.join(server.dataDir, 'clickd.db'), { readonly: true, fileMustExist: true });
-    try {
-      const rows = db
-        .prepare('select * from users where username_key in (?, ?)')
-        .all(owner.email.toLowerCase(), second.email.toLowerCase()) as Record<string, unknown>[];
-      assert.equal(rows.length, 2);
-      for (const row of rows) {
-        assert.match(String(row.password_hash), /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
-        for (const value of Object.values(row))
-          assert.ok(!String(value).includes(owner.password), 'plaintext password in a column');
-      }
-      assert.notEqual(rows[0]!.password_hash, rows[1]!.password_hash, 'the same password hashes differently (per-user salt)');
-    } finally {
-      db.close();
+    const rows = (await server.ctx.store.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username_key', 'in', [owner.email.toLowerCase(), second.email.toLowerCase()])
+      .execute()) as unknown as Record<string, unknown>[];
+    assert.equal(rows.length, 2);
+    for (const row of rows) {
+      assert.match(String(row.password_hash), /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+      for (const value of Object.values(row))
+        assert.ok(!String(value).includes(owner.password), 'plaintext password in a column');
     }
-    // Nowhere in the database files, including the WAL: no password, no session token.
+    assert.notEqual(rows[0]!.password_hash, rows[1]!.password_hash, 'the same password hashes differently (per-user salt)');
+    // Nowhere in the database files (SQLite's), including the WAL: no password, no session token.
     for (const file of ['clickd.db', 'clickd.db-wal']) {
       const full = path.join(server.dataDir, file);
       if (!fs.existsSync(full)) continue;

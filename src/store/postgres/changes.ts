@@ -16,6 +16,8 @@ import pg from 'pg';
  */
 export class ChangeFeed {
   readonly instanceId = randomUUID();
+  /** The application_name of this instance's pool: the payload of its own commits' notifications. */
+  readonly applicationName = `clickd ${this.instanceId}`;
   private notified = 0;
   private counter = '0';
   private listener: pg.Client | undefined;
@@ -27,10 +29,14 @@ export class ChangeFeed {
   private inFlight: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
 
-  constructor(
-    private readonly url: string,
-    private readonly pool: pg.Pool,
-  ) {}
+  private pool: pg.Pool | undefined;
+
+  constructor(private readonly url: string) {}
+
+  /** The pool the counter is read and advanced through (its connections carry `applicationName`). */
+  usePool(pool: pg.Pool): void {
+    this.pool = pool;
+  }
 
   /** Connects the listener; resolves once it listens (the first time), or rejects when it cannot connect. */
   async start(): Promise<void> {
@@ -59,7 +65,7 @@ export class ChangeFeed {
 
   /** Advances the change counter after a commit of this instance, before its answer leaves. */
   async announce(): Promise<void> {
-    const result = await this.pool.query<{ n: string }>("select nextval('clickd_change_seq')::text as n");
+    const result = await this.pool!.query<{ n: string }>("select nextval('clickd_change_seq')::text as n");
     this.counter = result.rows[0]!.n;
   }
 
@@ -68,7 +74,7 @@ export class ChangeFeed {
     const payload = JSON.stringify({ from: this.instanceId, accountId, frame });
     // NOTIFY payloads are limited to 8,000 bytes; frames are a few hundred.
     if (payload.length > 7900) return;
-    this.pool.query('select pg_notify($1, $2)', ['clickd_frames', payload]).catch(() => {});
+    this.pool!.query('select pg_notify($1, $2)', ['clickd_frames', payload]).catch(() => {});
   }
 
   /** Receives the frames other instances publish. */
@@ -84,7 +90,7 @@ export class ChangeFeed {
   }
 
   private async readCounter(): Promise<void> {
-    const result = await this.pool.query<{ n: string }>('select last_value::text as n from clickd_change_seq');
+    const result = await this.pool!.query<{ n: string }>('select last_value::text as n from clickd_change_seq');
     this.counter = result.rows[0]!.n;
   }
 
@@ -98,7 +104,11 @@ export class ChangeFeed {
       this.reconnectLater();
     });
     client.on('notification', (message) => {
-      this.notified++;
+      if (message.channel === 'clickd_changes') {
+        // This instance's own commits move its signal already, as they happen (the store's write count).
+        if (message.payload !== this.applicationName) this.notified++;
+        return;
+      }
       if (message.channel !== 'clickd_frames' || !message.payload || !this.frameHandler) return;
       try {
         const { from, accountId, frame } = JSON.parse(message.payload) as { from: string; accountId: string; frame: object };

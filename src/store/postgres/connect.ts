@@ -17,6 +17,8 @@ export interface PostgresOptions {
   statementScope?: AsyncLocalStorage<{ statements: number }>;
   /** How long a request waits for a free connection before it fails (ms). */
   connectionTimeoutMillis?: number;
+  /** The connections' application_name (default `clickd`): the change feed tells instances apart by it. */
+  applicationName?: string;
 }
 
 export interface PostgresStore {
@@ -45,7 +47,7 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Pos
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
     idleTimeoutMillis: 30_000,
     types,
-    application_name: 'clickd',
+    application_name: options.applicationName ?? 'clickd',
   });
   // An idle connection that the server ends (restart, admin shutdown) emits 'error' on the pool: without a
   // listener that would crash the process. The pool drops it and the next request opens a new one.

@@ -19,18 +19,21 @@ export interface PostgresStoreOptions {
  * that makes the instances on one database behave as one server (changes.ts).
  */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
-  const connection = connectPostgres(url, { poolSize: options.poolSize, statementScope });
-  let feed: ChangeFeed | undefined;
+  const changes = new ChangeFeed(url);
+  const connection = connectPostgres(url, {
+    poolSize: options.poolSize,
+    statementScope,
+    applicationName: changes.applicationName,
+  });
+  changes.usePool(connection.pool);
   try {
     await migratePostgres(connection.db);
-    feed = new ChangeFeed(url, connection.pool);
-    await feed.start();
+    await changes.start();
   } catch (err) {
-    await feed?.close();
+    await changes.close();
     await connection.close();
     throw err;
   }
-  const changes = feed;
   const version = () => `${connection.writeCount()}.${changes.version()}`;
   // Where list pages ended, valid under the change signal (pageMemory.ts): held in this process.
   usePageMemory(connection.db, { boundaries: new LruBoundaries(4000), version });

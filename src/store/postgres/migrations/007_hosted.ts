@@ -10,11 +10,12 @@ import { sql, type Kysely } from 'kysely';
 // - Every statement that writes a table of data sends a NOTIFY on channel `clickd_changes` (a
 //   statement-level trigger; PostgreSQL delivers it at commit only, and folds repeats within a
 //   transaction): the other instances learn of a commit at once, also of one whose writer died before it
-//   advanced the counter.
+//   advanced the counter. The payload is the writer's application_name (`clickd <instance id>`), so that
+//   an instance passes over its own commits, which it counts itself.
 // The trigger goes on every table that exists when this runs; a later migration that adds a table of data
 // attaches it too (`select clickd_watch('name')`).
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`create table clickd_settings (key text collate "C" primary key, value text not null)`.execute(db);
+  await sql`create table clickd_settings (key text collate "C" primary key, value text collate "C" not null)`.execute(db);
   // The login attempts of the shared rate limit (store/rateLimits.ts): one row per limited key.
   await sql`create table clickd_rate_limits (key text collate "C" primary key, window_start bigint not null, count integer not null)`.execute(
     db,
@@ -23,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create function clickd_changed() returns trigger language plpgsql as $$
     begin
-      perform pg_notify('clickd_changes', '');
+      perform pg_notify('clickd_changes', current_setting('application_name'));
       return null;
     end $$`.execute(db);
   await sql`
