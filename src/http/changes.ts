@@ -19,7 +19,10 @@ export function installChangeFeed(app: FastifyInstance, ctx: AppContext): void {
   if (!changes) return;
   const store = ctx.store;
   app.addHook('onRequest', async (request) => {
-    await changes.sync();
+    // What the caches serve is for a session: public calls (sign-in, the console's files) and unknown
+    // routes read the database directly or not at all, and answer during an outage when they can.
+    const access = request.routeOptions.config?.access;
+    if (access !== undefined && access !== 'public') await changes.sync();
     request.writesAtStart = store.writeCount();
   });
   app.addHook('onSend', async (request, _reply, payload) => {

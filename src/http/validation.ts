@@ -172,8 +172,7 @@ export function jsonTooCostly(
         // backslash: skip the escaped character
         if (text.charCodeAt(i + 1) === 117 && text.startsWith('0000', i + 2)) return 'nul';
         i++;
-      }
-      else if (c === 34) inString = false;
+      } else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 || c === 123) {
       if (depth === 0 && c === 91) topIsArray = true;

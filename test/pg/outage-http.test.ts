@@ -24,7 +24,9 @@ describe('a database outage, through HTTP', async () => {
       for (const call of [
         () => client.get('/projects/get_all'),
         () => client.post('/projects/insert', { name: 'During the outage' }),
-        () => client.get('/authentication/user_info'),
+        () => client.get('/authentication/user'),
+        () =>
+          new Client(client.baseUrl).post('/authentication/login', { username: owner.email, password: owner.password, type: 16 }),
       ]) {
         const res = await call();
         expectError(res, 503, 'UNAVAILABLE', /not available/);
