@@ -283,7 +283,7 @@ describe('login and logout', () => {
   test('an expired token is 401; a token signed with another key or no algorithm is 401 AUTH', async () => {
     const token = (await login(account.email, account.password)).body.jwtToken as string;
     const claims = decodeJwt(token);
-    const key = Buffer.from(fs.readFileSync(path.join(server.dataDir, 'signing.key'), 'utf8').trim(), 'base64');
+    const key = server.ctx.signingKey; // the agent's key (signing.key on SQLite, the database on PostgreSQL)
     const sign = (k: Uint8Array, exp: number) =>
       new SignJWT({ sid: claims.sid, acc: claims.acc })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
