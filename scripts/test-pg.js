@@ -49,7 +49,10 @@ await prepareTemplate(serverUrl);
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...flags, ...selected],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', CLICKD_TEST_BACKEND: 'postgres', [DATABASE_URL_VARIABLE]: serverUrl } },
+  {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'test', CLICKD_TEST_BACKEND: 'postgres', [DATABASE_URL_VARIABLE]: serverUrl },
+  },
 );
 // Ctrl-C or a kill: the test runner goes too (the cluster is stopped by cluster.ts's exit hook).
 process.once('exit', () => child.exitCode === null && child.signalCode === null && child.kill());
