@@ -1,4 +1,4 @@
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely, type RawBuilder } from 'kysely';
 
 /**
  * Queries built and compiled once, then run many times with new values. Building a query with Kysely
@@ -72,8 +72,14 @@ const placeholders: Placeholders = new Proxy({} as Placeholders, { get: (_, name
 const templatesOf = new WeakMap<object, Map<string, Template>>();
 const MAX_TEMPLATES = 1000;
 
-function compileTemplate(query: Compilable<unknown>): Template {
-  const compiled = query.compile();
+/** What a template is built from: a query builder, or raw SQL (a WITH RECURSIVE), compiled against `db`. */
+export type Statement<Row> = Compilable<Row> | RawBuilder<Row>;
+
+const isRawBuilder = (query: Statement<unknown>): query is RawBuilder<unknown> =>
+  (query as { isRawBuilder?: boolean }).isRawBuilder === true;
+
+function compileTemplate(query: Statement<unknown>, db: Kysely<any>): Template {
+  const compiled = isRawBuilder(query) ? query.compile(db) : query.compile();
   return {
     sql: compiled.sql,
     slots: compiled.parameters.map((value) =>
@@ -87,14 +93,14 @@ export async function runTemplate<Row>(
   db: Kysely<any>,
   /** Undefined when the query cannot be reused (it holds values of its own): compiled for this run only. */
   key: string | undefined,
-  build: (p: Placeholders) => Compilable<Row>,
+  build: (p: Placeholders) => Statement<Row>,
   values: Record<string, unknown>,
 ): Promise<Row[]> {
   let templates = templatesOf.get(db);
   if (!templates) templatesOf.set(db, (templates = new Map()));
   let template = key === undefined ? undefined : templates.get(key);
   if (!template) {
-    template = compileTemplate(build(placeholders) as Compilable<unknown>);
+    template = compileTemplate(build(placeholders) as Statement<unknown>, db);
     if (key !== undefined) {
       if (templates.size >= MAX_TEMPLATES) templates.clear();
       templates.set(key, template);
