@@ -197,7 +197,7 @@ describe('paging at any depth', () => {
     assert.fail(`${label}: more than 100 pages`);
   }
 
-  test.skip('every list, sort field and direction: a walk equals offset paging, a continued page costs what page 1 costs', async () => {
+  test('every list, sort field and direction: a walk equals offset paging, a continued page costs what page 1 costs', async () => {
     const routes = listRoutes();
     assert.ok(routes.length >= 10, routes.map((r) => r.url).join(', '));
     let checked = 0;
@@ -508,7 +508,7 @@ describe('paging at any depth', () => {
           email: username,
           firstname: ['Ann', 'Bob', 'Cid'][i % 3],
           lastname: String(i % 5),
-          user_type: 32,
+          user_type: i % 2 ? 32 : 4,
           status: 1,
           owner: 0,
           mfa: 0,
@@ -524,7 +524,8 @@ describe('paging at any depth', () => {
           .insertInto('users')
           .values(rows.slice(i, i + 400))
           .execute();
-      for (const sortfield of ['Username', 'Firstname']) {
+      // Text sort values with and without ties, and numbers.
+      for (const sortfield of ['Username', 'Firstname', 'UserType']) {
         for (const descending of ['false', 'true']) {
           for (const page of [120, 71, 200]) {
             const query = { sortfield, descending, page, pagesize: 10 };

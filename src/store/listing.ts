@@ -198,7 +198,9 @@ function signpostsQuery(
           .limit(sql.lit(1))
           .offset(sql.lit(SIGNPOST_STEP - 1))
       : filtered.select([id.as('k'), sort.as('v')] as never).where(id, '=', fromId);
-  const skip = ordered(filtered.select(id.as('k') as never).where(after(request, sql.ref('sp.s'), sql.ref('sp.i'), direction) as never))
+  const skip = ordered(
+    filtered.select(id.as('k') as never).where(after(request, sql.ref('sp.s'), sql.ref('sp.i'), direction) as never),
+  )
     .limit(sql.lit(1))
     .offset(sql.lit(SIGNPOST_STEP - 1));
   const sortOf = filtered.select(sort.as('v') as never).where(id, '=', sql.ref('sp.i'));
@@ -293,7 +295,9 @@ export async function fetchPage<DB extends Database, TB extends keyof DB, Row>(
     const db = request.db;
     const jump = db
       ? await signpostJump(memory, postsKey, version, known, total, window, async (from, count) => {
-          const found = await signpostsQuery(filtered, request, window.direction, from?.[1], signpostSteps(from, count)).execute(db);
+          const found = await signpostsQuery(filtered, request, window.direction, from?.[1], signpostSteps(from, count)).execute(
+            db,
+          );
           return found.rows;
         })
       : undefined;
@@ -417,7 +421,14 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
     },
     query.valueFields,
   );
-  const key = (...parts: unknown[]) => (base === undefined ? undefined : [base, ...parts, memory ? 'b' : ''].join('|'));
+  // Concatenated, not joined from an array: this runs for every list request.
+  const suffix = memory ? '|b' : '|';
+  const key = (kind: string, ...parts: unknown[]) => {
+    if (base === undefined) return undefined;
+    let text = `${base}|${kind}`;
+    for (const part of parts) text += `|${String(part)}`;
+    return text + suffix;
+  };
   // The query's pages: its structure and values (or, compiled per request, its SQL and values) and size.
   // Its signposts and total: the same without the size.
   const postsKey = !memory
@@ -485,7 +496,8 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
     runTemplate<{ i: unknown; s: unknown }>(
       db,
       key('signposts', window.direction, from ? 'from' : 'start'),
-      (p) => signpostsQuery(query.build(p).filtered, request, window.direction, from ? sql`${p.fromId}` : undefined, sql`${p.steps}`),
+      (p) =>
+        signpostsQuery(query.build(p).filtered, request, window.direction, from ? sql`${p.fromId}` : undefined, sql`${p.steps}`),
       { ...values, ...(from ? { fromId: from[1] } : {}), steps: signpostSteps(from, count) },
     ),
   );
