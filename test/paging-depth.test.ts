@@ -494,6 +494,55 @@ describe('paging at any depth', () => {
       }
     });
 
+    test('query plans: the signposts are found by skips on the covering index, a jump seeks into it', async () => {
+      const db = server.ctx.store.db as any;
+      const seen: { sql: string; parameters: readonly unknown[] }[] = [];
+      const original = db.executeQuery;
+      db.executeQuery = function (query: { sql: string; parameters: readonly unknown[] }, ...rest: unknown[]) {
+        seen.push({ sql: query.sql, parameters: query.parameters });
+        return original.call(this, query, ...rest);
+      };
+      const plan = async (statement: { sql: string; parameters: readonly unknown[] }) => {
+        const { CompiledQuery } = await import('kysely');
+        const rows = await original.call(db, CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]));
+        return (rows.rows as { detail: string }[]).map((r) => r.detail);
+      };
+      try {
+        for (const [sortfield, index] of [
+          ['Name', 'projects_list_name'],
+          ['CreateDate', 'projects_list_create'],
+        ] as const) {
+          await unrelatedWrite();
+          const query = { sortfield, descending: 'false', page: 52, pagesize: 20 };
+          await jump(query);
+          seen.length = 0;
+          await jump(query);
+          const finding = seen.find((s) => /with recursive/i.test(s.sql));
+          assert.ok(finding, `${sortfield}: no signposts statement among ${seen.map((s) => s.sql).join('\n')}`);
+          const steps = await plan(finding);
+          // Every skip (the first post, and each step from the previous post) on the covering index; the
+          // sort value of a post by its id.
+          assert.ok(
+            steps.filter((d) => d.startsWith(`SEARCH projects USING COVERING INDEX ${index} (account_id=? AND deleted=?`))
+              .length >= 2,
+            steps.join(' | '),
+          );
+          assert.ok(!steps.some((d) => /^SCAN projects/.test(d)), steps.join(' | '));
+          seen.length = 0;
+          await jump(query);
+          assert.equal(seen.length, 1, seen.map((s) => s.sql).join('\n'));
+          assert.match(
+            (await plan(seen[0]!)).join(' | '),
+            new RegExp(
+              `SEARCH projects USING INDEX ${index} \\(account_id=\\? AND deleted=\\? AND \\(\\w+,id\\)>\\(\\?,\\?\\)\\)`,
+            ),
+          );
+        }
+      } finally {
+        db.executeQuery = original;
+      }
+    });
+
     test('a list read by rows (users): deep jumps equal the same page read by offset', async () => {
       const db = server.ctx.store.db as any;
       const at = now();
