@@ -4,7 +4,7 @@ import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBoo
 import type { Bool, Database } from './types.js';
 import { dialectOf } from './dialect.js';
 import { runTemplate, templateKey, type Placeholders } from './templates.js';
-import { SIGNPOST_STEP, type PageBoundary, type PageMemory, type QuerySignposts } from './pageMemory.js';
+import { MAX_SIGNPOSTS, SIGNPOST_STEP, type PageBoundary, type PageMemory, type QuerySignposts } from './pageMemory.js';
 
 /**
  * A new record id: a UUID of version 7 (RFC 9562), whose first 48 bits are the time of creation. New rows
@@ -144,7 +144,7 @@ async function signpostJump(
   if (!memory?.signposts || key === undefined || version === undefined) return undefined;
   const wanted = Math.floor(window.offset / SIGNPOST_STEP);
   const entry: QuerySignposts = known ?? { version, total, lists: {} };
-  if (wanted === 0) {
+  if (wanted === 0 || wanted > MAX_SIGNPOSTS) {
     // Remembers the total: the next page of any size skips the count.
     if (!known) memory.signposts.set(key, entry);
     return undefined;

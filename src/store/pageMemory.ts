@@ -72,6 +72,12 @@ export const pageMemoryOf = (db: object): PageMemory | undefined => memories.get
  * skips fewer than STEP index entries instead of every entry before the page (DECISIONS.md section 10).
  */
 export const SIGNPOST_STEP = 1000;
+/**
+ * The most signposts kept for one query in one direction (a list of 10 million entries; half the
+ * process's LruSignposts): a page deeper than that is read by offset, so that one list can never evict
+ * every other one, and itself, on each jump.
+ */
+export const MAX_SIGNPOSTS = 10_000;
 
 /** The signposts of one query in one direction: the sort value and id of entries STEP-1, 2·STEP-1, ... */
 export interface SignpostList {
