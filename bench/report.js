@@ -281,7 +281,9 @@ function renderRun(results, h) {
     }
     if (f.walkMs !== undefined) {
       const jump = f.jumpMs === undefined ? '' : `; the jump to page ${f.jumpToPage} first: ${f.jumpMs} ms`;
-      lines.push(`- ${name}: ${f.pages} pages from page ${f.fromPage}, **${f.perPageMs} ms** each against ${f.page1PerRequestMs} ms for page 1 (${f.ratio}×)${jump}`);
+      lines.push(
+        `- ${name}: ${f.pages} pages from page ${f.fromPage}, **${f.perPageMs} ms** each against ${f.page1PerRequestMs} ms for page 1 (${f.ratio}×)${jump}`,
+      );
     }
   }
   for (const [name, f] of Object.entries(results.scenarios)) {

@@ -302,7 +302,7 @@ async function pagingDepth(dataDir, label, size) {
     // reads of page 1: pages past the middle need the signposts of the other direction, found on the
     // way (their first jump included), deeper signposts are found as deeper pages are asked for.
     let seedValue = 14;
-    const random = () => ((seedValue = (seedValue * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seedValue = (seedValue * 1103515245 + 12345) % 2147483648) / 2147483648;
     const jumpCount = quick ? 200 : 1000;
     let randomMs = 0;
     let randomFirstMs = 0;
