@@ -277,19 +277,54 @@ async function pagingDepth(dataDir, label, size) {
     const total = JSON.parse((await request('GET', url(listPath(1)))).body.toString()).total;
     const pages = Math.ceil(total / pageSize);
     const middle = Math.ceil(pages / 2);
-    // Before the walk: nothing is remembered yet, so every request for the middle page is a jump.
-    await pairedRatio(
-      `middle page vs page 1 at ${label}, no cache`,
-      { name: `get_all page 1 (${label}, no cache)`, url: url(listPath(1)) },
-      { name: `get_all middle page (${label}, no cache)`, url: url(listPath(middle)) },
-    );
-    const stretch = size >= 1_000_000 ? middle : 1;
-    const count = Math.min(quick ? 500 : 2000, pages - stretch + 1);
     const get = async (page) => {
       const res = await request('GET', url(listPath(page)));
       if (res.status !== 200) throw new Error(`page ${page}: ${res.status}`);
       return JSON.parse(res.body.toString()).data;
     };
+    const timed = async (page) => {
+      const t0 = performance.now();
+      await get(page);
+      return Math.round((performance.now() - t0) * 100) / 100;
+    };
+    // Nothing is remembered yet. The first jump to the middle page skips on the index (cold); the second
+    // finds the signposts (every 1,000th index entry) up to it; from the third on, a jump starts from the
+    // nearest signpost. One request each: single timings.
+    const jumps = { coldMs: await timed(middle), findingSignpostsMs: await timed(middle), fromSignpostMs: await timed(middle) };
+    log(`first jumps to the middle page at ${label}: ${JSON.stringify(jumps)}`);
+    // Then every request for the middle page is a jump from a signpost (nothing is written meanwhile).
+    await pairedRatio(
+      `middle page vs page 1 at ${label}, no cache`,
+      { name: `get_all page 1 (${label}, no cache)`, url: url(listPath(1)) },
+      { name: `get_all middle page (${label}, no cache)`, url: url(listPath(middle)) },
+    );
+    // Jumps to random pages (2 to the last), one after the other, in chunks of 50 alternated with 50
+    // reads of page 1: pages past the middle need the signposts of the other direction, found on the
+    // way (their first jump included), deeper signposts are found as deeper pages are asked for.
+    let seedValue = 14;
+    const random = () => (seedValue = (seedValue * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const jumpCount = quick ? 200 : 1000;
+    let randomMs = 0;
+    let randomFirstMs = 0;
+    for (let done = 0; done < jumpCount; done += 50) {
+      let t0 = performance.now();
+      for (let i = 0; i < 50; i++) await get(2 + Math.floor(random() * (pages - 1)));
+      randomMs += performance.now() - t0;
+      t0 = performance.now();
+      for (let i = 0; i < 50; i++) await get(1);
+      randomFirstMs += performance.now() - t0;
+    }
+    const randomFigures = {
+      pages: jumpCount,
+      perPageMs: Math.round((randomMs / jumpCount) * 100) / 100,
+      page1PerRequestMs: Math.round((randomFirstMs / jumpCount) * 100) / 100,
+      ratio: Math.round((randomMs / randomFirstMs) * 100) / 100,
+      ...jumps,
+    };
+    results.scenarios[`jumps to random pages (${label}, no cache)`] = randomFigures;
+    log(`random jumps at ${label}: ${JSON.stringify(randomFigures)}`);
+    const stretch = size >= 1_000_000 ? middle : 1;
+    const count = Math.min(quick ? 500 : 2000, pages - stretch + 1);
     let jumpMs;
     let page = stretch;
     const seen = new Set();

@@ -350,4 +350,257 @@ describe('paging at any depth', () => {
       }
     },
   );
+
+  // Deep jumps (DECISIONS.md section 10): a page whose window skips a whole step (1,000 entries) or more
+  // starts from the nearest signpost (every 1,000th entry, found once per change signal by one recursive
+  // statement) and skips fewer than 1,000 entries. The first deep jump in a direction under a change
+  // signal is read by offset (2 statements: the count and the page), the second finds the signposts and
+  // reads the page (2), every later one reads the page alone (1, as page 1: the signposts know the total).
+  describe('deep jumps from signposts', () => {
+    let deep: TestAccount;
+    const DEEP = 2600;
+    before(async () => {
+      deep = await createAccount(server, 'Paging Deep');
+      const db = server.ctx.store.db as any;
+      const at = now();
+      const descriptions = ['alpha', 'beta', 'gamma'];
+      // Straight into the store (thousands of inserts through HTTP would take the test's whole budget);
+      // record_counts follows by its triggers. Names in a scrambled order, descriptions full of ties.
+      for (let start = 0; start < DEEP; start += 500) {
+        const rows = [];
+        for (let i = start; i < Math.min(DEEP, start + 500); i++) {
+          const name = `Deep ${String((i * 7919) % DEEP).padStart(5, '0')}`;
+          rows.push({
+            id: randomUUID(),
+            account_id: deep.accountId,
+            name,
+            name_key: name.toLowerCase(),
+            description: descriptions[i % 3],
+            active: 1,
+            deleted: i % 13 === 0 ? 1 : 0,
+            create_date: new Date(Date.UTC(2020, 0, 1) + (i % 700) * 1000).toISOString(),
+            update_date: at,
+          });
+        }
+        await db.insertInto('projects').values(rows).execute();
+      }
+    });
+
+    const columns: Record<string, string> = { Name: 'name_key', Description: 'description', CreateDate: 'create_date' };
+    /** The ids of the deep account's projects in the order of plain offset paging, read from the store. */
+    async function reference(sortfield: string, descending: boolean, deleted = false): Promise<string[]> {
+      const direction = descending ? 'desc' : 'asc';
+      const rows = await (server.ctx.store.db as any)
+        .selectFrom('projects')
+        .select('id')
+        .where('account_id', '=', deep.accountId)
+        .where('deleted', '=', deleted ? 1 : 0)
+        .orderBy(columns[sortfield], direction)
+        .orderBy('id', direction)
+        .execute();
+      return rows.map((r: { id: string }) => r.id);
+    }
+    async function jump(query: Record<string, string | number>) {
+      const res = await deep.client.get('/projects/get_all', query);
+      assert.equal(res.status, 200, res.text);
+      return {
+        ids: (res.body.data as { id: string }[]).map((r) => r.id),
+        total: res.body.total as number,
+        statements: Number(res.headers.get('x-clickd-queries')),
+      };
+    }
+
+    test('every sort field and direction, both ends: a deep page equals offset paging; from the third jump on, one statement', async () => {
+      for (const sortfield of Object.keys(columns)) {
+        for (const descending of [false, true]) {
+          const whole = await reference(sortfield, descending);
+          await unrelatedWrite();
+          const label = `${sortfield} ${descending}`;
+          // Pages before the middle read in the requested direction, past it from the other end.
+          const pages = [
+            { page: 60, pagesize: 20 },
+            { page: 31, pagesize: 40 },
+            { page: 100, pagesize: 7 },
+            { page: 2, pagesize: 1000 },
+            { page: 170, pagesize: 7 },
+            { page: 3, pagesize: 1000 },
+            { page: 301, pagesize: 7 },
+            { page: 41, pagesize: 50 },
+          ];
+          // Page 1 runs one statement for the page and its total (plus the request's own, if any).
+          await jump({ sortfield, descending: String(descending), page: 1, pagesize: 20 });
+          const first = (await jump({ sortfield, descending: String(descending), page: 1, pagesize: 20 })).statements;
+          const counts: number[] = [];
+          for (const round of [0, 1, 2]) {
+            for (const { page, pagesize } of pages) {
+              const got = await jump({ sortfield, descending: String(descending), page, pagesize });
+              assert.deepEqual(
+                got.ids,
+                whole.slice((page - 1) * pagesize, page * pagesize),
+                `${label} page ${page} of ${pagesize} (round ${round})`,
+              );
+              assert.equal(got.total, whole.length, `${label}: total`);
+              assert.ok(got.statements <= first + 1, `${label} page ${page}: ${got.statements} statements, page 1 ${first}`);
+              if (round === 2) counts.push(got.statements);
+            }
+          }
+          // By the third round every deep page starts from a signpost and needs no count.
+          assert.deepEqual(
+            counts,
+            counts.map(() => first),
+            `${label}: statements of the third round`,
+          );
+        }
+      }
+    });
+
+    test('deleted=true and a name filter: deep pages equal offset paging', async () => {
+      const deletedIds = await reference('Name', false, true);
+      assert.ok(deletedIds.length > 150);
+      for (const round of [0, 1, 2]) {
+        const got = await jump({ deleted: 'true', page: 11, pagesize: 15 });
+        assert.deepEqual(got.ids, deletedIds.slice(150, 165), `deleted, round ${round}`);
+      }
+      // "deep 0" matches the names 00000-00999 and 01000-01999... in part: compare with the whole list, filtered.
+      const whole = await reference('Name', true);
+      const names = new Map<string, string>();
+      for (let page = 1; page <= 3; page++) {
+        const res = await deep.client.get('/projects/get_all', { sortfield: 'Name', descending: 'true', page, pagesize: 1000 });
+        for (const r of res.body.data as { id: string; name: string }[]) names.set(r.id, r.name);
+      }
+      const filtered = whole.filter((id) => names.get(id)!.toLowerCase().includes('deep 0'));
+      assert.ok(filtered.length > 1200, `${filtered.length}`);
+      for (const round of [0, 1, 2]) {
+        const got = await jump({ name: 'deep 0', sortfield: 'Name', descending: 'true', page: 110, pagesize: 10 });
+        assert.deepEqual(got.ids, filtered.slice(1090, 1100), `filtered, round ${round}`);
+        assert.equal(got.total, filtered.length);
+      }
+    });
+
+    test('inserts and deletes between deep jumps: every page still equals offset paging', async () => {
+      const created: string[] = [];
+      for (let n = 0; n < 24; n++) {
+        // Some jumps follow a write (the signposts are stale: found again), others follow a jump.
+        if (n % 3 === 0) {
+          if (n % 2 === 0 || created.length === 0) {
+            const res = await deep.client.post('/projects/insert', {
+              name: `Deep ${n % 2 ? '0' : '2'}${randomUUID().slice(0, 6)}`,
+            });
+            assert.equal(res.status, 200, res.text);
+            created.push(res.body.id);
+          } else {
+            assert.equal((await deep.client.delete('/projects/delete', { id: created.shift()! })).status, 200);
+          }
+        }
+        const whole = await reference('Name', n % 4 >= 2);
+        const page = 1 + ((n * 37) % 120);
+        const got = await jump({ sortfield: 'Name', descending: String(n % 4 >= 2), page, pagesize: 20 });
+        assert.deepEqual(got.ids, whole.slice((page - 1) * 20, page * 20), `jump ${n}: page ${page}`);
+        assert.equal(got.total, whole.length);
+      }
+    });
+
+    test('query plans: the signposts are found by skips on the covering index, a jump seeks into it', sqlitePlans, async () => {
+      const db = server.ctx.store.db as any;
+      const seen: { sql: string; parameters: readonly unknown[] }[] = [];
+      const original = db.executeQuery;
+      db.executeQuery = function (query: { sql: string; parameters: readonly unknown[] }, ...rest: unknown[]) {
+        seen.push({ sql: query.sql, parameters: query.parameters });
+        return original.call(this, query, ...rest);
+      };
+      const plan = async (statement: { sql: string; parameters: readonly unknown[] }) => {
+        const { CompiledQuery } = await import('kysely');
+        const rows = await original.call(db, CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]));
+        return (rows.rows as { detail: string }[]).map((r) => r.detail);
+      };
+      try {
+        for (const [sortfield, index] of [
+          ['Name', 'projects_list_name'],
+          ['CreateDate', 'projects_list_create'],
+        ] as const) {
+          await unrelatedWrite();
+          const query = { sortfield, descending: 'false', page: 52, pagesize: 20 };
+          await jump(query);
+          seen.length = 0;
+          await jump(query);
+          const finding = seen.find((s) => /with recursive/i.test(s.sql));
+          assert.ok(finding, `${sortfield}: no signposts statement among ${seen.map((s) => s.sql).join('\n')}`);
+          const steps = await plan(finding);
+          // Every skip (the first post, and each step from the previous post) on the covering index; the
+          // sort value of a post by its id.
+          assert.ok(
+            steps.filter((d) => d.startsWith(`SEARCH projects USING COVERING INDEX ${index} (account_id=? AND deleted=?`))
+              .length >= 2,
+            steps.join(' | '),
+          );
+          assert.ok(!steps.some((d) => /^SCAN projects/.test(d)), steps.join(' | '));
+          seen.length = 0;
+          await jump(query);
+          assert.equal(seen.length, 1, seen.map((s) => s.sql).join('\n'));
+          assert.match(
+            (await plan(seen[0]!)).join(' | '),
+            new RegExp(
+              `SEARCH projects USING INDEX ${index} \\(account_id=\\? AND deleted=\\? AND \\(\\w+,id\\)>\\(\\?,\\?\\)\\)`,
+            ),
+          );
+        }
+      } finally {
+        db.executeQuery = original;
+      }
+    });
+
+    test('a list read by rows (users): deep jumps equal the same page read by offset', async () => {
+      const db = server.ctx.store.db as any;
+      const at = now();
+      const rows = [];
+      for (let i = 0; i < 2300; i++) {
+        const username = `deep-${String((i * 7919) % 2300).padStart(4, '0')}@example.com`;
+        rows.push({
+          id: randomUUID(),
+          account_id: deep.accountId,
+          username,
+          username_key: username,
+          email: username,
+          firstname: ['Ann', 'Bob', 'Cid'][i % 3],
+          lastname: String(i % 5),
+          user_type: i % 2 ? 32 : 4,
+          status: 1,
+          owner: 0,
+          mfa: 0,
+          auth_provider: 0,
+          migration: 0,
+          deleted: 0,
+          create_date: at,
+          update_date: at,
+        });
+      }
+      for (let i = 0; i < rows.length; i += 400)
+        await db
+          .insertInto('users')
+          .values(rows.slice(i, i + 400))
+          .execute();
+      // Text sort values with and without ties, and numbers.
+      for (const sortfield of ['Username', 'Firstname', 'UserType']) {
+        for (const descending of ['false', 'true']) {
+          for (const page of [120, 71, 200]) {
+            const query = { sortfield, descending, page, pagesize: 10 };
+            // Read cold right after a write: the first deep jump under a change signal reads by offset.
+            await unrelatedWrite();
+            const cold = await deep.client.get('/user/get_all_users', query);
+            assert.equal(cold.status, 200, cold.text);
+            for (const round of [1, 2]) {
+              const res = await deep.client.get('/user/get_all_users', query);
+              assert.equal(res.status, 200, res.text);
+              assert.deepEqual(res.body, cold.body, `${sortfield} ${descending} page ${page}, round ${round}`);
+              const statements = Number(res.headers.get('x-clickd-queries'));
+              const coldStatements = Number(cold.headers.get('x-clickd-queries'));
+              if (round === 2)
+                assert.ok(statements < coldStatements, `${statements} statements from a signpost, ${coldStatements} cold`);
+              else assert.ok(statements <= coldStatements, `${statements} statements finding signposts, ${coldStatements} cold`);
+            }
+          }
+        }
+      }
+    });
+  });
 });

@@ -4,7 +4,7 @@ import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBoo
 import type { Bool, Database } from './types.js';
 import { dialectOf } from './dialect.js';
 import { runTemplate, templateKey, type Placeholders } from './templates.js';
-import type { PageBoundary, PageMemory } from './pageMemory.js';
+import { MAX_SIGNPOSTS, SIGNPOST_STEP, type PageBoundary, type PageMemory, type QuerySignposts } from './pageMemory.js';
 
 /**
  * A new record id: a UUID of version 7 (RFC 9562), whose first 48 bits are the time of creation. New rows
@@ -56,6 +56,11 @@ export interface PageRequest {
    * the current change signal continues from page k's last record. Absent: every page is read by offset.
    */
   memory?: PageMemory;
+  /**
+   * The database the list is read from (fetchPage): needed only to find signposts (a statement of its
+   * own beside the filtered query). Without it, a deep page is read by offset.
+   */
+  db?: Kysely<any>;
 }
 
 export interface Page<Row> {
@@ -97,11 +102,121 @@ async function totalOf(counted: CountQuery): Promise<number> {
   return Number((await counted.executeTakeFirst())?.total ?? 0);
 }
 
-/** The rows after a boundary, in the requested order (the keyset a continued page starts from). */
-function after(request: PageRequest, sortValue: unknown, id: unknown) {
+/**
+ * The rows after a boundary in `direction` (by default the requested order): the keyset a continued
+ * page, or a jump from a signpost, starts from.
+ */
+function after(request: PageRequest, sortValue: unknown, id: unknown, direction = request.descending ? 'desc' : 'asc') {
   const key = sql`(${sql.ref(request.sortColumn)}, ${sql.ref(request.idColumn)})`;
-  return request.descending ? sql<SqlBool>`${key} < (${sortValue}, ${id})` : sql<SqlBool>`${key} > (${sortValue}, ${id})`;
+  return direction === 'desc' ? sql<SqlBool>`${key} < (${sortValue}, ${id})` : sql<SqlBool>`${key} > (${sortValue}, ${id})`;
 }
+
+/** Where a deep page is read from: after the signpost `from` (in the window's direction), `skip` entries on. */
+interface SignpostJump {
+  from: [unknown, unknown];
+  skip: number;
+}
+
+/** A query's signposts read under the change signal read now (`version`), else undefined. */
+function knownSignposts(memory: PageMemory | undefined, key: string | undefined, version: string | undefined) {
+  if (!memory?.signposts || key === undefined || version === undefined) return undefined;
+  const known = memory.signposts.get(key);
+  return known && known.version === version ? known : undefined;
+}
+
+/**
+ * Finds signposts for the query `key` (`find` reads `count` more of them in `direction`, after the
+ * signpost `from` or from the start: one statement). A page whose window skips fewer than one step
+ * needs none. The first deep jump in a direction under a change signal only notes the direction (it is
+ * read as before, by a skip on the index: under constant writes, signposts would be found again for
+ * every request); from the second one on, the signposts up to the page are found once and then serve
+ * every jump until the next write. Undefined: read the page by offset.
+ */
+async function signpostJump(
+  memory: PageMemory | undefined,
+  key: string | undefined,
+  version: string | undefined,
+  known: QuerySignposts | undefined,
+  total: number,
+  window: Pick<PageWindow, 'offset' | 'direction'>,
+  find: (from: [unknown, unknown] | undefined, count: number) => Promise<{ i: unknown; s: unknown }[]>,
+): Promise<SignpostJump | undefined> {
+  if (!memory?.signposts || key === undefined || version === undefined) return undefined;
+  const wanted = Math.floor(window.offset / SIGNPOST_STEP);
+  const entry: QuerySignposts = known ?? { version, total, lists: {} };
+  if (wanted === 0 || wanted > MAX_SIGNPOSTS) {
+    // Remembers the total: the next page of any size skips the count.
+    if (!known) memory.signposts.set(key, entry);
+    return undefined;
+  }
+  const list = entry.lists[window.direction];
+  if (!list) {
+    entry.lists[window.direction] = { posts: [], ended: false };
+    memory.signposts.set(key, entry);
+    return undefined;
+  }
+  if (list.posts.length < wanted && !list.ended) {
+    const count = wanted - list.posts.length;
+    const found = await find(list.posts[list.posts.length - 1], count);
+    for (const { s, i } of found) {
+      // A keyset cannot start from a null sort value (its comparisons are null): the posts end before it.
+      if (s === null || s === undefined || i === null || i === undefined) {
+        list.ended = true;
+        break;
+      }
+      list.posts.push([s, i]);
+    }
+    if (found.length < count) list.ended = true;
+    memory.signposts.set(key, entry);
+  }
+  const from = list.posts[wanted - 1];
+  return from ? { from, skip: window.offset - wanted * SIGNPOST_STEP } : undefined;
+}
+
+/**
+ * The statement that finds `steps` signposts of a filtered query in `direction`, after the signpost
+ * whose id is `fromId` or, without it, from the start (then the first post is the entry at STEP-1).
+ * One recursive query: each step skips STEP-1 entries of the index after the previous post (its sort
+ * value and id are the keyset) and takes the id it lands on; the following step reads that record's
+ * sort value by its id (a subquery in a recursive step can give one column only, so the steps
+ * alternate: even rows are complete posts). Neutral SQL (WITH RECURSIVE, row values, CASE), which
+ * PostgreSQL runs as well. Rows: i (id), s (sort value), in order.
+ */
+function signpostsQuery(
+  filtered: SelectQueryBuilder<any, any, object>,
+  request: PageRequest,
+  direction: 'asc' | 'desc',
+  fromId: unknown,
+  steps: unknown,
+): RawBuilder<{ i: unknown; s: unknown }> {
+  const sort = sql.ref(request.sortColumn);
+  const id = sql.ref(request.idColumn);
+  const ordered = <Q extends SelectQueryBuilder<any, any, any>>(q: Q) => q.orderBy(sort, direction).orderBy(id, direction) as Q;
+  const anchor =
+    fromId === undefined
+      ? ordered(filtered.select([id.as('k'), sort.as('v')] as never))
+          .limit(sql.lit(1))
+          .offset(sql.lit(SIGNPOST_STEP - 1))
+      : filtered.select([id.as('k'), sort.as('v')] as never).where(id, '=', fromId);
+  const skip = ordered(
+    filtered.select(id.as('k') as never).where(after(request, sql.ref('sp.s'), sql.ref('sp.i'), direction) as never),
+  )
+    .limit(sql.lit(1))
+    .offset(sql.lit(SIGNPOST_STEP - 1));
+  const sortOf = filtered.select(sort.as('v') as never).where(id, '=', sql.ref('sp.i'));
+  return sql<{ i: unknown; s: unknown }>`with recursive sp(n, i, s) as (
+select 0, a.k, a.v from ${anchor} as a
+union all
+select sp.n + 1,
+  case when sp.n % 2 = 0 then ${skip} else sp.i end,
+  case when sp.n % 2 = 1 then ${sortOf} else sp.s end
+from sp where sp.n < ${steps} and sp.i is not null
+)
+select sp.i as i, sp.s as s from sp where sp.n % 2 = 0 and sp.n ${sql.raw(fromId === undefined ? '>=' : '>')} 0 and sp.i is not null order by sp.n`;
+}
+
+/** The recursion steps that find `count` posts (two per post; from the start, the first is the anchor). */
+const signpostSteps = (from: unknown, count: number) => (from === undefined ? 2 * (count - 1) : 2 * count);
 
 /**
  * The boundary page k+1 may continue from: page k's, if it was read under the change signal read now
@@ -127,9 +242,12 @@ function remember(
   memory.boundaries.set(`${key}|${request.page}`, { ...boundary, version });
 }
 
-/** What distinguishes a query's pages from another query's: its SQL and values, sort, direction and size. */
-function boundaryKey(statement: { sql: string; parameters: readonly unknown[] }, request: PageRequest): string {
-  return `${statement.sql}\n${JSON.stringify(statement.parameters)}\n${request.sortColumn},${request.idColumn},${request.descending},${request.pageSize}`;
+/**
+ * What distinguishes a query's signposts (and total) from another query's: its SQL and values, sort and
+ * direction. Its pages' boundaries are keyed by this and the page size.
+ */
+function signpostsKey(statement: { sql: string; parameters: readonly unknown[] }, request: PageRequest): string {
+  return `${statement.sql}\n${JSON.stringify(statement.parameters)}\n${request.sortColumn},${request.idColumn},${request.descending}`;
 }
 
 /**
@@ -148,7 +266,8 @@ export async function fetchPage<DB extends Database, TB extends keyof DB, Row>(
   // remembered, so the hottest request pays nothing for the memory.
   const memory = request.page > 1 ? request.memory : undefined;
   const version = memory?.version();
-  const key = memory ? boundaryKey(filtered.compile(), request) : undefined;
+  const postsKey = memory ? signpostsKey(filtered.compile(), request) : undefined;
+  const key = postsKey === undefined ? undefined : `${postsKey},${request.pageSize}`;
   const boundaryColumns = (q: SelectQueryBuilder<DB, TB, Row>) =>
     q.select([sql.ref(request.sortColumn).as('__s'), sql.ref(request.idColumn).as('__i')] as never) as typeof q;
   const previous = continuable(memory, key, request, version);
@@ -168,14 +287,27 @@ export async function fetchPage<DB extends Database, TB extends keyof DB, Row>(
       .execute()) as Row[];
     boundaryRow = rows[rows.length - 1] as Record<string, unknown> | undefined;
   } else {
-    total = await totalOf(counted);
+    // Signposts found under the current change signal also know the total: no count to run.
+    const known = knownSignposts(memory, postsKey, version);
+    total = known ? known.total : await totalOf(counted);
     const window = pageWindow(request, total);
     if (window.empty) return { rows: [], total };
-    const query = (memory ? boundaryColumns(select(filtered)) : select(filtered))
+    const db = request.db;
+    const jump = db
+      ? await signpostJump(memory, postsKey, version, known, total, window, async (from, count) => {
+          const found = await signpostsQuery(filtered, request, window.direction, from?.[1], signpostSteps(from, count)).execute(
+            db,
+          );
+          return found.rows;
+        })
+      : undefined;
+    let query = memory ? boundaryColumns(select(filtered)) : select(filtered);
+    if (jump) query = query.where(after(request, jump.from[0], jump.from[1], window.direction) as never);
+    query = query
       .orderBy(sql.ref(request.sortColumn), window.direction)
       .orderBy(sql.ref(request.idColumn), window.direction)
       .limit(sql.lit(window.limit))
-      .offset(window.offset);
+      .offset(jump ? jump.skip : window.offset);
     rows = (await query.execute()) as Row[];
     if (window.fromEnd) rows.reverse();
     boundaryRow = rows[rows.length - 1] as Record<string, unknown> | undefined;
@@ -257,13 +389,15 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
         .where(id, '=', sql.ref('keys.k'))
         .select(columns);
     } else {
-      const keyed = window.after ? filtered.where(after(request, sql`${p.afterSort}`, sql`${p.afterId}`) as never) : filtered;
+      const keyed = window.after
+        ? filtered.where(after(request, sql`${p.afterSort}`, sql`${p.afterId}`, window.direction) as never)
+        : filtered;
       page = keyed
         .select(columns)
         .orderBy(sort, window.direction)
         .orderBy(id, window.direction)
         .limit(sql.lit(window.limit))
-        .offset(sql<number>`${window.after ? 0 : p.offset}`);
+        .offset(sql<number>`${p.offset}`);
     }
     // SQLite hands an aggregate the rows of a FROM subquery with ORDER BY and LIMIT in that order (it
     // runs it as a co-routine); a page read from the other end, or through the deferred join, is put in
@@ -287,13 +421,22 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
     },
     query.valueFields,
   );
-  const key = (...parts: unknown[]) => (base === undefined ? undefined : [base, ...parts, memory ? 'b' : ''].join('|'));
+  // Concatenated, not joined from an array: this runs for every list request.
+  const suffix = memory ? '|b' : '|';
+  const key = (kind: string, ...parts: unknown[]) => {
+    if (base === undefined) return undefined;
+    let text = `${base}|${kind}`;
+    for (const part of parts) text += `|${String(part)}`;
+    return text + suffix;
+  };
   // The query's pages: its structure and values (or, compiled per request, its SQL and values) and size.
-  const pagesKey = !memory
+  // Its signposts and total: the same without the size.
+  const postsKey = !memory
     ? undefined
     : base !== undefined
-      ? `${base}\n${JSON.stringify(values)}\n${request.pageSize}`
-      : boundaryKey(query.build(values as Placeholders).filtered.compile(), request);
+      ? `${base}\n${JSON.stringify(values)}`
+      : signpostsKey(query.build(values as Placeholders).filtered.compile(), request);
+  const pagesKey = postsKey === undefined ? undefined : `${postsKey},${request.pageSize}`;
   const rememberJson = (total: number, b: string | null | undefined) => {
     if (!memory || typeof b !== 'string') return;
     const [sortValue, id] = JSON.parse(b) as [unknown, unknown];
@@ -332,17 +475,44 @@ export async function fetchJsonPage(db: Kysely<any>, query: JsonPageQuery): Prom
     } as const;
     const [row] = await runTemplate<{ json: string; b?: string | null }>(
       db,
-      key('after', window.limit),
+      key('after', window.limit, false),
       (p) => pageJson(p, window),
-      { ...values, afterSort: previous.sortValue, afterId: previous.id },
+      { ...values, afterSort: previous.sortValue, afterId: previous.id, offset: 0 },
     );
     rememberJson(total, row!.b);
     return { json: row!.json, total };
   }
-  const [counts] = await runTemplate<{ total: number | bigint | null }>(db, key('count'), counted, values);
-  const total = Number(counts?.total ?? 0);
+  // Signposts found under the current change signal also know the total: no count to run.
+  const known = knownSignposts(memory, postsKey, version);
+  let total: number;
+  if (known) total = known.total;
+  else {
+    const [counts] = await runTemplate<{ total: number | bigint | null }>(db, key('count'), counted, values);
+    total = Number(counts?.total ?? 0);
+  }
   const window = pageWindow(request, total);
   if (window.empty) return { json: '[]', total };
+  const jump = await signpostJump(memory, postsKey, version, known, total, window, (from, count) =>
+    runTemplate<{ i: unknown; s: unknown }>(
+      db,
+      key('signposts', window.direction, from ? 'from' : 'start'),
+      (p) =>
+        signpostsQuery(query.build(p).filtered, request, window.direction, from ? sql`${p.fromId}` : undefined, sql`${p.steps}`),
+      { ...values, ...(from ? { fromId: from[1] } : {}), steps: signpostSteps(from, count) },
+    ),
+  );
+  if (jump) {
+    // A deep page: after its nearest signpost, skipping fewer than one step of entries.
+    const jumpWindow = { limit: window.limit, fromEnd: window.fromEnd, direction: window.direction, after: true } as const;
+    const [row] = await runTemplate<{ json: string; b?: string | null }>(
+      db,
+      key('after', window.limit, window.fromEnd),
+      (p) => pageJson(p, jumpWindow),
+      { ...values, afterSort: jump.from[0], afterId: jump.from[1], offset: jump.skip },
+    );
+    rememberJson(total, row!.b);
+    return { json: row!.json, total };
+  }
   const deferred = { ...window, deferred: window.offset > 0 };
   const [row] = await runTemplate<{ json: string; b?: string | null }>(
     db,

@@ -25,6 +25,8 @@ export interface PageBoundaries {
 /** What the listing needs to continue pages: the boundaries and the change signal they are valid under. */
 export interface PageMemory {
   boundaries: PageBoundaries;
+  /** Signposts for deep jumps; usePageMemory gives an LruSignposts when the opener gives none. */
+  signposts?: PageSignposts;
   version(): string;
 }
 
@@ -60,7 +62,84 @@ const memories = new WeakMap<object, PageMemory>();
  * A transaction is another object: lists read inside one never continue and never remember.
  */
 export function usePageMemory(db: object, memory: PageMemory): void {
-  memories.set(db, memory);
+  memories.set(db, memory.signposts ? memory : { ...memory, signposts: new LruSignposts() });
 }
 
 export const pageMemoryOf = (db: object): PageMemory | undefined => memories.get(db);
+
+/**
+ * Every STEP-th entry of a list, counted from one end: where a jump to a deep page starts, so that it
+ * skips fewer than STEP index entries instead of every entry before the page (DECISIONS.md section 10).
+ */
+export const SIGNPOST_STEP = 1000;
+/**
+ * The most signposts kept for one query in one direction (a list of 10 million entries; half the
+ * process's LruSignposts): a page deeper than that is read by offset, so that one list can never evict
+ * every other one, and itself, on each jump.
+ */
+export const MAX_SIGNPOSTS = 10_000;
+
+/** The signposts of one query in one direction: the sort value and id of entries STEP-1, 2·STEP-1, ... */
+export interface SignpostList {
+  posts: [unknown, unknown][];
+  /** No further signpost can be found: the list ends there, or a null sort value stops the keyset. */
+  ended: boolean;
+}
+
+/**
+ * What is known of one query under one change signal: its total, and its signposts per direction (a
+ * direction is listed once a deep page was jumped to in it; its posts are found on the next jump).
+ */
+export interface QuerySignposts {
+  version: string;
+  total: number;
+  lists: { asc?: SignpostList; desc?: SignpostList };
+}
+
+/** The remembered signposts: held in the process (LruSignposts), or elsewhere by a hosted store. */
+export interface PageSignposts {
+  get(key: string): QuerySignposts | undefined;
+  set(key: string, signposts: QuerySignposts): void;
+}
+
+/**
+ * Signposts in a Map used as an LRU, bounded by the number of posts held (each a sort value and an id,
+ * some 150 bytes: 20,000 posts are some 3 MB, the signposts of 20 lists of a million records) and of
+ * queries. A list grows in place (the listing appends posts): set() is called again to count them.
+ */
+export class LruSignposts implements PageSignposts {
+  private readonly entries = new Map<string, { value: QuerySignposts; posts: number }>();
+  private posts = 0;
+  constructor(
+    private readonly maxPosts = 20_000,
+    private readonly maxQueries = 1000,
+  ) {}
+
+  get(key: string): QuerySignposts | undefined {
+    const entry = this.entries.get(key);
+    if (entry) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
+    return entry?.value;
+  }
+
+  set(key: string, value: QuerySignposts): void {
+    this.drop(key);
+    const posts = (value.lists.asc?.posts.length ?? 0) + (value.lists.desc?.posts.length ?? 0);
+    this.entries.set(key, { value, posts });
+    this.posts += posts;
+    while (this.posts > this.maxPosts || this.entries.size > this.maxQueries) this.drop(this.entries.keys().next().value!);
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.posts -= entry.posts;
+  }
+
+  get size(): number {
+    return this.posts;
+  }
+}

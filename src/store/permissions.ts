@@ -215,6 +215,7 @@ export async function listGrants(
     idColumn: `${info.table}.id`,
     descending: query.descending,
     memory: pageMemoryOf(db),
+    db,
   }) as Promise<Page<Grant>>;
 }
 

@@ -81,6 +81,7 @@ export async function listAssignments(
     ...page,
     idColumn: 'project_shared_cloud_drives.id',
     memory: pageMemoryOf(db),
+    db,
   }) as Promise<Page<ProjectSharedCloudDrive>>;
 }
 

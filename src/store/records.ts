@@ -67,6 +67,7 @@ export function namedRecords<T extends NamedTable>(table: T, label: string): Nam
     idColumn: `${table}.id`,
     descending: query.descending,
     memory: pageMemoryOf(db),
+    db,
   });
   const valuesOf = (accountId: string, query: ListQuery) => ({
     accountId,

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely, type RawBuilder } from 'kysely';
 
 /**
  * Queries built and compiled once, then run many times with new values. Building a query with Kysely
@@ -27,25 +27,44 @@ interface Template {
  * its own (a restriction built per request).
  */
 export function templateKey(structure: Record<string, unknown>, valueFields: readonly string[] = []): string | undefined {
-  const parts: string[] = [];
-  for (const name of Object.keys(structure).sort()) {
+  // A list is built with the same options in the same order on every request: their sorted order is
+  // looked up by the order given rather than sorted each time (this runs on every list request).
+  const names = Object.keys(structure);
+  const given = names.join('\u0000');
+  let sorted = sortedNames.get(given);
+  if (!sorted) {
+    if (sortedNames.size >= 1000) sortedNames.clear();
+    sortedNames.set(given, (sorted = names.sort()));
+  }
+  let key = '';
+  for (const name of sorted) {
     const value = structure[name];
     if (value === undefined) continue;
-    if (valueFields.includes(name)) {
-      parts.push(`${name}?${Boolean(value)}`);
+    if (key !== '') key += '&';
+    if (valueFields.length !== 0 && valueFields.includes(name)) {
+      key += `${name}?${Boolean(value)}`;
       continue;
     }
-    if (typeof value === 'function') return undefined;
-    if (typeof value === 'object' && value !== null) {
-      const text = serializedObject(value);
-      if (text === undefined) return undefined;
-      parts.push(`${name}=${text}`);
-      continue;
+    switch (typeof value) {
+      case 'function':
+        return undefined;
+      case 'object': {
+        const text = value === null ? 'null' : serializedObject(value);
+        if (text === undefined) return undefined;
+        key += `${name}=${text}`;
+        break;
+      }
+      case 'number':
+      case 'boolean':
+        key += `${name}=${value}`;
+        break;
+      default:
+        key += `${name}=${JSON.stringify(value)}`;
     }
-    parts.push(`${name}=${JSON.stringify(value)}`);
   }
-  return parts.join('&');
+  return key;
 }
+const sortedNames = new Map<string, string[]>();
 
 // An object option (a record's shape, a sort map) is a declaration, the same object on every request:
 // its text is kept by identity so that a hot list does not serialize it again each time (a new object,
@@ -72,8 +91,14 @@ const placeholders: Placeholders = new Proxy({} as Placeholders, { get: (_, name
 const templatesOf = new WeakMap<object, Map<string, Template>>();
 const MAX_TEMPLATES = 1000;
 
-function compileTemplate(query: Compilable<unknown>): Template {
-  const compiled = query.compile();
+/** What a template is built from: a query builder, or raw SQL (a WITH RECURSIVE), compiled against `db`. */
+export type Statement<Row> = Compilable<Row> | RawBuilder<Row>;
+
+const isRawBuilder = (query: Statement<unknown>): query is RawBuilder<unknown> =>
+  (query as { isRawBuilder?: boolean }).isRawBuilder === true;
+
+function compileTemplate(query: Statement<unknown>, db: Kysely<any>): Template {
+  const compiled = isRawBuilder(query) ? query.compile(db) : query.compile();
   return {
     sql: compiled.sql,
     slots: compiled.parameters.map((value) =>
@@ -87,14 +112,14 @@ export async function runTemplate<Row>(
   db: Kysely<any>,
   /** Undefined when the query cannot be reused (it holds values of its own): compiled for this run only. */
   key: string | undefined,
-  build: (p: Placeholders) => Compilable<Row>,
+  build: (p: Placeholders) => Statement<Row>,
   values: Record<string, unknown>,
 ): Promise<Row[]> {
   let templates = templatesOf.get(db);
   if (!templates) templatesOf.set(db, (templates = new Map()));
   let template = key === undefined ? undefined : templates.get(key);
   if (!template) {
-    template = compileTemplate(build(placeholders) as Compilable<unknown>);
+    template = compileTemplate(build(placeholders) as Statement<unknown>, db);
     if (key !== undefined) {
       if (templates.size >= MAX_TEMPLATES) templates.clear();
       templates.set(key, template);

@@ -102,6 +102,7 @@ export async function listMemberships(
     idColumn: 'user_user_groups.id',
     descending: query.descending,
     memory: pageMemoryOf(db),
+    db,
   }) as Promise<Page<UserUserGroup>>;
 }
 

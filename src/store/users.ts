@@ -119,6 +119,7 @@ export async function listUsers(db: Db, accountId: string, query: UserListQuery)
     idColumn: 'users.id',
     descending: query.descending,
     memory: pageMemoryOf(db),
+    db,
   }) as Promise<Page<User>>;
 }
 
