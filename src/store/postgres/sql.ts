@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Shape } from '../shape.js';
+import { jsonObjectText } from '../jsonText.js';
 
 // PostgreSQL's twins of store/sqlite/sql.ts: JSON written as text in SQL, list parameters, the skipping
 // insert of assignments. The same bytes out as SQLite's (test/pg/json.test.ts compares both with
@@ -45,32 +46,9 @@ export function notIndexed(column: string): RawBuilder<unknown> {
   return sql.ref(column);
 }
 
-/** A row of `table` as the shape's JSON object, by concatenating text (as on SQLite: store/sqlite/sql.ts). */
-export function jsonObjectSql<R>(
-  shape: Shape<R>,
-  table: string,
-  extra: Record<string, RawBuilder<string>> = {},
-): RawBuilder<string> {
-  const parts: RawBuilder<unknown>[] = [];
-  let separator = '{';
-  const key = (name: string) => {
-    const text = `${separator}${JSON.stringify(name)}:`;
-    separator = ',';
-    return sql.lit(text);
-  };
-  for (const [name, field] of Object.entries(shape as Shape<Record<string, unknown>>)) {
-    const value =
-      typeof field === 'string'
-        ? jsonQuote(sql.ref(`${table}.${field}`))
-        : 'boolean' in field
-          ? jsonBoolean(sql.ref(`${table}.${field.boolean}`))
-          : sql.lit('null');
-    parts.push(key(name), value);
-  }
-  for (const [name, value] of Object.entries(extra)) parts.push(key(name), value);
-  parts.push(sql.lit(separator === '{' ? '{}' : '}'));
-  return sql<string>`concat(${sql.join(parts)})`;
-}
+/** A row of `table` as the shape's JSON object (store/jsonText.ts), with PostgreSQL's quoting. */
+export const jsonObjectSql = <R>(shape: Shape<R>, table: string, extra?: Record<string, RawBuilder<string>>) =>
+  jsonObjectText({ quote: jsonQuote, boolean: jsonBoolean }, shape, table, extra);
 
 /**
  * Inserts project-drive assignments given as a JSON array of [id, projectId, sharedCloudDriveId] rows,

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Shape } from '../shape.js';
+import { jsonObjectText, type JsonValueSql } from '../jsonText.js';
 
 // The SQLite-specific SQL the store uses (JSON written as text, json_each, the planner hint, error
 // codes), in one file: a PostgreSQL twin gives the same functions.
@@ -36,40 +37,15 @@ export function jsonArrayOf(item: RawBuilder<unknown>, order: RawBuilder<unknown
   return sql<string>`'[' || coalesce(group_concat(${item}, ','${order}), '') || ']'`;
 }
 
-/**
- * The SQL expression building a row of `table` as the shape's JSON object, by concatenating text: each
- * column value through json_quote (the escaping json_object uses), booleans and nulls as literals.
- * `extra` adds fields whose values are SQL expressions of JSON text, taken as is (nested lists, for the
- * details views). Not json_object: given another JSON value, it parses that value again to embed it, so
- * nesting three levels deep (a details page) parses every byte several times; concatenation parses
- * nothing, and costs the same as json_object for a flat list.
- */
-export function jsonObjectSql<R>(
-  shape: Shape<R>,
-  table: string,
-  extra: Record<string, RawBuilder<string>> = {},
-): RawBuilder<string> {
-  const parts: RawBuilder<unknown>[] = [];
-  let separator = '{';
-  const key = (name: string) => {
-    const text = `${separator}${JSON.stringify(name)}:`;
-    separator = ',';
-    return sql.lit(text);
-  };
-  for (const [name, field] of Object.entries(shape as Shape<Record<string, unknown>>)) {
-    const value =
-      typeof field === 'string'
-        ? sql`json_quote(${sql.ref(`${table}.${field}`)})`
-        : 'boolean' in field
-          ? sql`iif(${sql.ref(`${table}.${field.boolean}`)}, 'true', 'false')`
-          : sql.lit('null');
-    parts.push(key(name), value);
-  }
-  for (const [name, value] of Object.entries(extra)) parts.push(key(name), value);
-  parts.push(sql.lit(separator === '{' ? '{}' : '}'));
-  // concat() writes its arguments into one string; a chain of || would copy the growing prefix each time.
-  return sql<string>`concat(${sql.join(parts)})`;
-}
+/** SQLite's JSON text of a column: json_quote (the escaping json_object uses), iif for a 0/1 boolean. */
+const sqliteJsonValues: JsonValueSql = {
+  quote: (column) => sql<string>`json_quote(${column})`,
+  boolean: (column) => sql<string>`iif(${column}, 'true', 'false')`,
+};
+
+/** A row of `table` as the shape's JSON object (store/jsonText.ts), with SQLite's quoting. */
+export const jsonObjectSql = <R>(shape: Shape<R>, table: string, extra?: Record<string, RawBuilder<string>>) =>
+  jsonObjectText(sqliteJsonValues, shape, table, extra);
 
 /**
  * Inserts project-drive assignments given as a JSON array of [id, projectId, sharedCloudDriveId] rows,
