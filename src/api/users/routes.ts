@@ -4,6 +4,7 @@ import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resen
 import { collection, Done, parseListOptions, TokenQuery, sortable } from '../../http/paging.js';
 import * as records from '../../records/index.js';
 import { userDetails } from '../../domain/details.js';
+import { userEffectiveAccessRoutes } from '../sharedclouddrive/effective.js';
 import {
   EditUserBody,
   IdQuery,
@@ -200,4 +201,6 @@ export async function userRoutes(app: App): Promise<void> {
       return reply.code(200).send();
     },
   );
+
+  await userEffectiveAccessRoutes(app);
 }
