@@ -10,6 +10,8 @@ import * as assignments from './projectSharedCloudDrives.js';
 import * as userGroupMembers from './userGroupMembers.js';
 import * as invitations from './invitations.js';
 import * as access from './access.js';
+import * as idempotencyKeys from './idempotencyKeys.js';
+import * as rowLocks from './rowLocks.js';
 import type { Store } from './store.js';
 
 // The repositories, written once in Kysely's neutral builder; what differs by database comes from the
@@ -27,6 +29,8 @@ const repositories = {
   userGroupMembers,
   invitations,
   access,
+  idempotencyKeys,
+  rowLocks,
 };
 
 /** What a dialect's opener knows of its database: the handle and its signals. */

@@ -11,6 +11,8 @@ import type * as assignmentsModule from './projectSharedCloudDrives.js';
 import type * as sessionsModule from './sessions.js';
 import type * as membershipsModule from './userGroupMembers.js';
 import type * as usersModule from './users.js';
+import type * as idempotencyKeysModule from './idempotencyKeys.js';
+import type * as rowLocksModule from './rowLocks.js';
 
 // The table families written in Kysely's dialect-neutral builder (users.ts, sessions.ts, ...): their
 // interface is their functions' signatures, every one taking the database handle (or a transaction) first.
@@ -24,6 +26,8 @@ export type AssignmentsRepository = Functions<typeof assignmentsModule>;
 export type MembershipsRepository = Functions<typeof membershipsModule>;
 export type InvitationsRepository = Functions<typeof invitationsModule>;
 export type AccessRepository = Functions<typeof accessModule>;
+export type IdempotencyKeysRepository = Functions<typeof idempotencyKeysModule>;
+export type RowLocksRepository = Functions<typeof rowLocksModule>;
 
 /**
  * The store, as routes and domain code see it: every table family's repository, the transaction runner,
@@ -52,6 +56,10 @@ export interface Store {
   readonly invitations: InvitationsRepository;
   /** Who reaches what (the SQL of the access rules). */
   readonly access: AccessRepository;
+  /** Idempotency keys of creating POSTs (claimed before the work, then the answer to replay). */
+  readonly idempotencyKeys: IdempotencyKeysRepository;
+  /** Write locks on single records, for the If-Match check of an update. */
+  readonly rowLocks: RowLocksRepository;
 
   /** A project of the listing with its usersData, groupsData and drivesData, as one JSON object written in SQL. */
   projectDetailsSql(shapes: ProjectDetailsShapes, drivesWhere?: (idColumn: string) => Expression<SqlBool>): RawBuilder<string>;
