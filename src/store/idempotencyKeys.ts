@@ -74,14 +74,18 @@ export async function completeKey(
     .execute();
 }
 
-/** Gives a claimed key up (the request failed in a way worth retrying): the next request with it runs anew. */
-export async function releaseKey(db: Db, owner: KeyOwner): Promise<void> {
+/**
+ * Gives a running claim up (its request failed in a way worth retrying, or was abandoned): the next request
+ * with the key runs anew. With `claimedAt`, only the claim made then (not one taken over meanwhile).
+ */
+export async function releaseKey(db: Db, owner: KeyOwner, claimedAt?: string): Promise<void> {
   await db
     .deleteFrom('idempotency_keys')
     .where('account_id', '=', owner.accountId)
     .where('user_id', '=', owner.userId)
     .where('idempotency_key', '=', owner.key)
     .where('state', '=', 'running')
+    .$if(claimedAt !== undefined, (q) => q.where('create_date', '=', claimedAt!))
     .execute();
 }
 

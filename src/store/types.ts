@@ -206,7 +206,7 @@ export interface IdempotencyKeyTable {
   /** 'running' from the claim until the answer is stored, then 'done'. */
   state: 'running' | 'done';
   response_status: number | null;
-  /** The replayed headers (content-type, etag) as a JSON object. */
+  /** The replayed headers (content-type, etag, error-code) as a JSON object. */
   response_headers: string | null;
   /** The answer's body, byte for byte ('' for none). */
   response_body: string | null;
