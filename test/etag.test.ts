@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { CliRunner } from './cliRunner.js';
 import { createUser, type TestUser } from './factories.js';
 import {
   createAccount,
@@ -177,5 +178,38 @@ describe('who may read one record', () => {
     // An inactive project grants nothing: not even a read of it.
     await owner.client.put('/projects/update', { id: project.id, active: false });
     expectError(await member.client.get('/projects/get', { id: project.id }), 499, 'NOT_FOUND');
+  });
+});
+
+describe('the CLI: get --etag and update --if-match (running bin/clickd.js)', () => {
+  test('a stale --if-match is PRECONDITION and changes nothing; the current one updates', async () => {
+    const cli = new CliRunner();
+    try {
+      await cli.login(server.url, owner.email, owner.password);
+      for (const [group, create, route] of [
+        ['projects', ['projects', 'create', 'CLI tagged'], '/projects/get'],
+        ['drives', ['drives', 'create', 'CLI tagged drive'], '/sharedclouddrive/get'],
+      ] as const) {
+        const created = JSON.parse(await cli.ok([...create, '--json']));
+        const name = created.name as string;
+        const etag = (await cli.ok([group, 'get', name, '--etag'])).trim();
+        assert.equal(etag, (await owner.client.get(route, { id: created.id })).headers.get('etag'));
+        const shown = await cli.ok([group, 'get', name]);
+        assert.match(shown, new RegExp(`^Name: +${name}$`, 'm'));
+        assert.match(shown, new RegExp(`^ETag: +${etag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+        assert.deepEqual(JSON.parse(await cli.ok([group, 'get', created.id, '--json'])), created);
+
+        await cli.ok([group, 'update', name, '--inactive', '--if-match', etag]);
+        const stale = await cli.run([group, 'update', name, '--active', '--if-match', etag]);
+        assert.equal(stale.code, 1, stale.stderr);
+        assert.match(stale.stderr, /^error: PRECONDITION: The record has changed since it was read/);
+        assert.equal((await owner.client.get(route, { id: created.id })).body.active, false, 'nothing changed');
+        const current = (await cli.ok([group, 'get', name, '--etag'])).trim();
+        await cli.ok([group, 'update', name, '--active', '--if-match', current]);
+        assert.equal((await owner.client.get(route, { id: created.id })).body.active, true);
+      }
+    } finally {
+      cli.dispose();
+    }
   });
 });

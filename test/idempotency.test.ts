@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { CliRunner } from './cliRunner.js';
 import { createUser, type TestUser } from './factories.js';
 import { createAccount, expectError, startTestServer, type Response, type TestAccount, type TestServer } from './helpers.js';
 
@@ -283,5 +286,91 @@ describe('routes', () => {
     assert.equal(second.status, 200, second.text);
     assert.equal(second.headers.get('idempotent-replayed'), null);
     assert.notEqual(first.body.token ?? first.text, second.body.token ?? second.text);
+  });
+});
+
+describe('the CLI sends an Idempotency-Key on every create and retries once on a network error', () => {
+  /**
+   * A proxy in front of the agent that passes every request on, but for the first `drop` creating requests
+   * cuts the connection once the agent has answered: the answer is lost, as on a flaky network.
+   */
+  async function flakyProxy(drop: number) {
+    const seen: { method: string; url: string; key: string | undefined }[] = [];
+    let dropped = 0;
+    const proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void (async () => {
+          const key = req.headers['idempotency-key'] as string | undefined;
+          seen.push({ method: req.method!, url: req.url!, key });
+          const headers = Object.fromEntries(
+            Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+          ) as Record<string, string>;
+          const answer = await fetch(new URL(req.url!, server.url), {
+            method: req.method,
+            headers,
+            body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+          });
+          const text = await answer.text();
+          if (req.method === 'POST' && key !== undefined && dropped < drop) {
+            dropped++;
+            req.socket.destroy();
+            return;
+          }
+          res.writeHead(answer.status, Object.fromEntries(answer.headers));
+          res.end(text);
+        })();
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    return { url, seen, close: () => new Promise<void>((resolve) => proxy.close(() => resolve())) };
+  }
+
+  test('an answer lost on the way back is replayed on the retry: one record, and the command succeeds', async () => {
+    const proxy = await flakyProxy(1);
+    const cli = new CliRunner();
+    try {
+      await cli.login(proxy.url, owner.email, owner.password);
+      const created = JSON.parse(await cli.ok(['projects', 'create', 'Through a flaky network', '--json']));
+      assert.equal(created.name, 'Through a flaky network');
+      assert.equal(await countProjects('Through a flaky network'), 1, 'created once');
+      const posts = proxy.seen.filter((r) => r.method === 'POST' && r.url.startsWith('/projects/insert'));
+      assert.equal(posts.length, 2, 'sent twice');
+      assert.match(posts[0]!.key ?? '', /^[0-9a-f-]{36}$/);
+      assert.equal(posts[1]!.key, posts[0]!.key, 'with the same key');
+
+      // Every create sends a key of its own: drives, groups, grants, assignments, invitations.
+      await cli.ok(['drives', 'create', 'Flaky drive']);
+      await cli.ok(['groups', 'create', 'Flaky group']);
+      await cli.ok(['projects', 'assign', 'Through a flaky network', 'Flaky drive']);
+      await cli.ok(['users', 'invite', 'flaky@example.com']);
+      await cli.ok(['permissions', 'grant', '--user', 'flaky@example.com', '--project', 'Through a flaky network']);
+      await cli.ok(['groups', 'add-member', 'Flaky group', 'flaky@example.com']);
+      const keyed = proxy.seen.filter((r) => r.method === 'POST' && r.key !== undefined);
+      assert.equal(keyed.length, 8, keyed.map((r) => r.url).join(', '));
+      assert.equal(new Set(keyed.map((r) => r.key)).size, 7, 'one key per command, the retry aside');
+      // Gets and updates carry none.
+      assert.ok(proxy.seen.filter((r) => r.method !== 'POST').every((r) => r.key === undefined));
+    } finally {
+      cli.dispose();
+      await proxy.close();
+    }
+  });
+
+  test('a network error on both attempts is reported, and nothing is created twice', async () => {
+    const proxy = await flakyProxy(2);
+    const cli = new CliRunner();
+    try {
+      await cli.login(proxy.url, owner.email, owner.password);
+      const run = await cli.run(['projects', 'create', 'Lost twice']);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /^error: cannot reach clickd at /);
+      assert.equal(await countProjects('Lost twice'), 1, 'the agent did the work once');
+    } finally {
+      cli.dispose();
+      await proxy.close();
+    }
   });
 });
