@@ -213,3 +213,42 @@ describe('the CLI: get --etag and update --if-match (running bin/clickd.js)', ()
     }
   });
 });
+
+describe('the OpenAPI document', () => {
+  test('describes the single reads, the ETag header, If-Match and the 412; and the effective access routes', async () => {
+    const doc = (await owner.client.get('/openapi.json')).body;
+    for (const [get, update] of [
+      ['/projects/get', '/projects/update'],
+      ['/sharedclouddrive/get', '/sharedclouddrive/update'],
+      ['/usergroup/get', '/usergroup/update'],
+      ['/user/get', '/user/edit_user'],
+    ]) {
+      const read = doc.paths[get!]?.get;
+      assert.ok(read, `${get} is documented`);
+      assert.ok(
+        read.parameters.some((p: any) => p.in === 'query' && p.name === 'id' && p.required),
+        `${get} takes ?id=`,
+      );
+      assert.ok(read.responses['200'].headers?.etag, `${get}: 200 carries an ETag`);
+      const put = doc.paths[update!].put;
+      const ifMatch = put.parameters.find((p: any) => p.in === 'header' && p.name === 'if-match');
+      assert.ok(ifMatch && !ifMatch.required, `${update} takes an optional If-Match header`);
+      assert.match(ifMatch.description, /412 PRECONDITION/);
+      assert.ok(put.responses['200'].headers?.etag, `${update}: 200 carries an ETag`);
+      assert.equal(put.responses['412'].content['application/json'].schema.$ref, '#/components/schemas/ErrorBody');
+      assert.match(put.responses['412'].description, /PRECONDITION/);
+      assert.equal(read.responses['412'], undefined, 'reads answer no 412');
+    }
+    for (const insert of ['/projects/insert', '/sharedclouddrive/insert', '/usergroup/insert', '/user/insert_user']) {
+      assert.ok(doc.paths[insert].post.responses['200'].headers?.etag, `${insert}: 200 carries an ETag`);
+    }
+    const drive = doc.paths['/sharedclouddrive/get_effective_access']?.get;
+    assert.ok(drive, 'sharedclouddrive/get_effective_access is documented');
+    assert.match(drive.description, /inactive project or user group grants nothing/);
+    assert.equal(drive.responses['200'].content['application/json'].schema.type, 'array');
+    const user = doc.paths['/user/get_effective_access']?.get;
+    assert.ok(user?.parameters.some((p: any) => p.name === 'userId' && p.required));
+    assert.match(user.description, /inactive project or user group grants nothing/);
+    assert.ok(user.security.length > 0, 'it needs a token');
+  });
+});

@@ -374,3 +374,27 @@ describe('the CLI sends an Idempotency-Key on every create and retries once on a
     }
   });
 });
+
+describe('the OpenAPI document', () => {
+  test('every creating POST takes Idempotency-Key and documents the replay header, the 409 and the 422', async () => {
+    const doc = (await owner.client.get('/openapi.json')).body;
+    const creating = server.app.routeCatalog.filter((r) => r.config.creates === true);
+    assert.ok(creating.length >= 10);
+    for (const route of creating) {
+      const post = doc.paths[route.url].post;
+      const key = post.parameters.find((p: any) => p.in === 'header' && p.name === 'idempotency-key');
+      assert.ok(key, `${route.url} takes Idempotency-Key`);
+      assert.equal(key.required, false);
+      assert.deepEqual([key.schema.minLength, key.schema.maxLength], [1, 255]);
+      assert.ok(post.responses['200'].headers?.['idempotent-replayed'], `${route.url}: the replay header`);
+      for (const status of ['409', '422']) {
+        assert.equal(post.responses[status].content['application/json'].schema.$ref, '#/components/schemas/ErrorBody');
+        assert.match(post.responses[status].description, /IDEMPOTENCY/);
+      }
+    }
+    const restore = doc.paths['/projects/restore'].post;
+    assert.equal(restore.responses['409'], undefined, 'a POST that creates nothing takes no key');
+    assert.ok(!(restore.parameters ?? []).some((p: any) => p.name === 'idempotency-key'));
+    assert.match(doc.info.description, /Idempotency-Key/);
+  });
+});
