@@ -124,6 +124,24 @@ describe('sharedclouddrive/get_effective_access', () => {
     assert.deepEqual(await ok(u.admin.client.get('/sharedclouddrive/get_effective_access', { id: D.D2!.id })), []);
   });
 
+  test('an invited user who has not signed up yet is listed (the access is theirs once they do); an inactive one is not', async () => {
+    const drive = await ok(owner.client.post('/sharedclouddrive/insert', { name: 'Invitees' }));
+    const pending = await ok(
+      owner.client.post('/user/insert_user', { username: 'p-pending@example.com', email: 'p-pending@example.com', userType: 32 }),
+    );
+    await ok(
+      owner.client.post('/userspermission/users_sharedclouddrive_permision', [
+        { userId: pending.id, sharedCloudDriveId: drive.id, permissionType: 1 },
+        { userId: u.sleeper.userId, sharedCloudDriveId: drive.id, permissionType: 1 },
+      ]),
+    );
+    const body = await ok(owner.client.get('/sharedclouddrive/get_effective_access', { id: drive.id }));
+    assert.deepEqual(
+      body.map((item: any) => [item.user.username, item.user.status]),
+      [['p-pending@example.com', 4]],
+    );
+  });
+
   test('members, unknown drives, other accounts and bad ids are refused', async () => {
     expectError(await u.direct.client.get('/sharedclouddrive/get_effective_access', { id: D.D1!.id }), 499, 'ACCESS');
     expectError(await owner.client.get('/sharedclouddrive/get_effective_access', { id: UNKNOWN_ID }), 499, 'NOT_FOUND');

@@ -186,7 +186,7 @@ export interface UserAccess {
 }
 
 /**
- * Every live, active user who reaches the drive, once, with the strongest permission and the paths; sorted
+ * Every live user who reaches the drive (inactive ones reach nothing), once, with the strongest permission and the paths; sorted
  * by username (`sharedclouddrive/get_effective_access`, admins only). NOT_FOUND for a drive that is not
  * live in the account. Three queries.
  */
@@ -198,7 +198,7 @@ export async function usersReaching(store: Store, principal: Principal, sharedCl
     throw new NotFound('Shared cloud drive', sharedCloudDriveId);
   }
   const paths = await store.access.drivePaths(db, accountId, { sharedCloudDriveId });
-  const users = await store.access.activeUsersAmong(
+  const users = await store.access.usersWhoMayReachAmong(
     db,
     accountId,
     paths.map((p) => p.user_id),

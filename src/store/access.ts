@@ -36,7 +36,8 @@ const none = sql<string | null>`null`;
 
 /**
  * The four ways to a drive, as one UNION ALL: a row per path, each with the permission it carries. Only live,
- * active users reach anything; an inactive project or group, like a deleted one, leads nowhere
+ * users who are not inactive reach anything (a pending one, once signed up, reaches what was granted); an
+ * inactive project or group, like a deleted one, leads nowhere
  * (DECISIONS.md section 9).
  */
 function drivePathsQuery(db: Db, accountId: string, of: PathsOf) {
@@ -50,7 +51,7 @@ function drivePathsQuery(db: Db, accountId: string, of: PathsOf) {
     .$if(!forUser, (q) => q.where('p.shared_cloud_drive_id', '=', (of as { sharedCloudDriveId: string }).sharedCloudDriveId))
     .where('d.deleted', '=', LIVE)
     .where('u.deleted', '=', LIVE)
-    .where('u.status', '=', UserStatus.Active)
+    .where('u.status', '<>', UserStatus.Inactive)
     .select([
       'p.shared_cloud_drive_id as shared_cloud_drive_id',
       'p.user_id as user_id',
@@ -74,7 +75,7 @@ function drivePathsQuery(db: Db, accountId: string, of: PathsOf) {
     .where('g.active', '=', ACTIVE)
     .where('d.deleted', '=', LIVE)
     .where('u.deleted', '=', LIVE)
-    .where('u.status', '=', UserStatus.Active)
+    .where('u.status', '<>', UserStatus.Inactive)
     .select([
       'p.shared_cloud_drive_id as shared_cloud_drive_id',
       'm.user_id as user_id',
@@ -98,7 +99,7 @@ function drivePathsQuery(db: Db, accountId: string, of: PathsOf) {
     .where('pr.active', '=', ACTIVE)
     .where('d.deleted', '=', LIVE)
     .where('u.deleted', '=', LIVE)
-    .where('u.status', '=', UserStatus.Active)
+    .where('u.status', '<>', UserStatus.Inactive)
     .select([
       'a.shared_cloud_drive_id as shared_cloud_drive_id',
       'p.user_id as user_id',
@@ -126,7 +127,7 @@ function drivePathsQuery(db: Db, accountId: string, of: PathsOf) {
     .where('pr.active', '=', ACTIVE)
     .where('d.deleted', '=', LIVE)
     .where('u.deleted', '=', LIVE)
-    .where('u.status', '=', UserStatus.Active)
+    .where('u.status', '<>', UserStatus.Inactive)
     .select([
       'a.shared_cloud_drive_id as shared_cloud_drive_id',
       'm.user_id as user_id',
@@ -149,8 +150,8 @@ export async function drivePaths(db: Db, accountId: string, of: PathsOf | string
   return (await drivePathsQuery(db, accountId, which).execute()) as DrivePath[];
 }
 
-/** The live, active users of the account among `ids`: one query whatever the count. */
-export async function activeUsersAmong(db: Db, accountId: string, ids: readonly string[]): Promise<User[]> {
+/** The live users of the account among `ids` that are not inactive: one query whatever the count. */
+export async function usersWhoMayReachAmong(db: Db, accountId: string, ids: readonly string[]): Promise<User[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('users')
@@ -158,7 +159,7 @@ export async function activeUsersAmong(db: Db, accountId: string, ids: readonly 
     .where('account_id', '=', accountId)
     .where('id', 'in', dialectOf(db).listValues([...new Set(ids)]))
     .where('deleted', '=', LIVE)
-    .where('status', '=', UserStatus.Active)
+    .where('status', '<>', UserStatus.Inactive)
     .execute();
 }
 
