@@ -10,6 +10,8 @@ import { installOpenApi } from './http/openapi.js';
 import { ApiError, Invalid } from './errors.js';
 import { installSecurity, redactUrl } from './http/security.js';
 import { installQueryCount } from './http/queryCount.js';
+import { installETags } from './http/etag.js';
+import { installIdempotency } from './http/idempotency.js';
 import { RequestLogController } from './http/requestLog.js';
 import { lazySerializers } from './http/lazySerializer.js';
 import { installResponseCache } from './http/responseCache.js';
@@ -91,6 +93,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   installAuth(app, ctx); // also makes every route registered from here on declare its access
   installResponseCache(app, ctx); // after authentication: a cached answer is still only for a valid session
   installMethodCheck(app);
+  installETags(app);
+  installIdempotency(app, ctx); // before the controllers: it marks the creating routes as they are registered
   await installOpenApi(app); // before the controllers: it documents every route it sees registered
   await installNotifications(app, port); // before the controllers: its onResponse hook must cover them all
 

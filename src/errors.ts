@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'TOTP'
   | 'DUPLICATE'
+  | 'PRECONDITION'
+  | 'IDEMPOTENCY'
   | 'STORAGE_FULL'
   | 'UNAVAILABLE'
   | 'INTERNAL_ERROR';
@@ -106,5 +108,22 @@ export class SecurityRejected extends ApiError {
 export class StoreUnavailable extends ApiError {
   constructor(code: 'STORAGE_FULL' | 'UNAVAILABLE', message: string) {
     super(code, message, 503);
+  }
+}
+
+/** 412: an update's `If-Match` names a version of the record that is no longer the current one; nothing changed. */
+export class PreconditionFailed extends ApiError {
+  constructor(message = 'The record has changed since it was read (If-Match does not match its ETag); read it again.') {
+    super('PRECONDITION', message, 412);
+  }
+}
+
+/**
+ * An `Idempotency-Key` that cannot be honoured: 409 while the first request with the key is still running,
+ * 422 when the key was first used with another request body.
+ */
+export class IdempotencyConflict extends ApiError {
+  constructor(status: 409 | 422, message: string) {
+    super('IDEMPOTENCY', message, status);
   }
 }

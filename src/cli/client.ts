@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -112,6 +113,18 @@ export function resolveServer(option: string | undefined, credentials = readCred
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  /** Sent as `If-Match`: the update goes ahead only if the record still has this ETag (else 412 PRECONDITION). */
+  ifMatch?: string;
+  /** Sent as `Idempotency-Key`; the request is then retried once on a network error. */
+  idempotencyKey?: string;
+}
+
+/** The pause before the one retry of a creating request after a network error. */
+const RETRY_PAUSE_MS = 300;
+
 export class ApiClient {
   constructor(
     readonly server: string,
@@ -128,26 +141,48 @@ export class ApiClient {
     return new ApiClient(server, credentials.token);
   }
 
-  async request<T = unknown>(method: string, route: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+  async request<T = unknown>(method: string, route: string, options: RequestOptions = {}): Promise<T> {
+    return (await this.exchange<T>(method, route, options)).body;
+  }
+
+  /**
+   * A request and its answer's body and headers. With `idempotencyKey`, the key travels as
+   * `Idempotency-Key`, and a network error (no answer at all) is retried once with the same key: the agent
+   * then answers the first attempt's result instead of doing the work twice.
+   */
+  async exchange<T = unknown>(
+    method: string,
+    route: string,
+    options: RequestOptions = {},
+  ): Promise<{ body: T; headers: Headers }> {
     const url = new URL(route, this.server + '/');
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (options.ifMatch !== undefined) headers['if-match'] = options.ifMatch;
+    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     let body: string | undefined;
     if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
     let res: Response;
+    const attempt = () => fetch(url, { method, headers, body, signal: AbortSignal.timeout(60_000) });
     try {
-      res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(60_000) });
+      try {
+        res = await attempt();
+      } catch (err) {
+        if (options.idempotencyKey === undefined) throw err;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+        res = await attempt();
+      }
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
       throw new CliError(`cannot reach clickd at ${this.server} (${cause}): is \`clickd serve\` running there?`);
     }
     const text = await res.text();
     const parsed = parseJson(text, res.headers.get('content-type'));
-    if (res.ok) return parsed as T;
+    if (res.ok) return { body: parsed as T, headers: res.headers };
     const problem = parsed as { type?: unknown; errors?: Record<string, unknown> } | undefined;
     const code = typeof problem?.type === 'string' ? problem.type : (res.headers.get('error-code') ?? undefined);
     if (res.status === 401) throw new ApiFailure(401, code ?? 'AUTH', messagesOf(problem, code, 'authentication failed'));
@@ -158,14 +193,19 @@ export class ApiClient {
     );
   }
 
+  /** A POST that creates something: sent with a fresh Idempotency-Key, and retried once on a network error. */
+  create<T = unknown>(route: string, body?: unknown, query?: Query) {
+    return this.request<T>('POST', route, { body, query, idempotencyKey: randomUUID() });
+  }
+
   get<T = unknown>(route: string, query?: Query) {
     return this.request<T>('GET', route, { query });
   }
   post<T = unknown>(route: string, body?: unknown, query?: Query) {
     return this.request<T>('POST', route, { body, query });
   }
-  put<T = unknown>(route: string, body?: unknown, query?: Query) {
-    return this.request<T>('PUT', route, { body, query });
+  put<T = unknown>(route: string, body?: unknown, query?: Query, options: { ifMatch?: string } = {}) {
+    return this.request<T>('PUT', route, { body, query, ifMatch: options.ifMatch });
   }
   delete<T = unknown>(route: string, query?: Query) {
     return this.request<T>('DELETE', route, { query });

@@ -2,8 +2,8 @@ import type { Store } from '../store/store.js';
 import type { Expression, SqlBool } from 'kysely';
 import type { Principal } from '../context.js';
 import { AccessDenied, NotFound } from '../errors.js';
-import type { Via } from '../store/access.js';
-import type { Project, SharedCloudDrive } from '../store/types.js';
+import type { DrivePath, Via } from '../store/access.js';
+import type { Project, SharedCloudDrive, User } from '../store/types.js';
 
 /**
  * Who may see and change what (DECISIONS.md section 4), in one place.
@@ -109,43 +109,104 @@ export interface EffectiveAccess {
 
 const VIA_ORDER: Record<Via, number> = { direct: 0, group: 1, project: 2, groupProject: 3 };
 
-/**
- * Every live drive the caller reaches (whatever their role: this is what is assigned to them), once, with
- * the strongest permission among the paths and the paths themselves; sorted by drive name. Two queries.
- */
-export async function effectiveSharedCloudDrives(store: Store, principal: Principal): Promise<EffectiveAccess[]> {
-  const { db } = store;
-  const paths = await store.access.drivePaths(db, principal.accountId, principal.userId);
-  const drives = await store.sharedCloudDrives.findMany(db, principal.accountId, [
-    ...new Set(paths.map((p) => p.shared_cloud_drive_id)),
-  ]);
-  const byDrive = new Map<string, EffectiveAccess>(
-    drives.map((d) => [d.id, { sharedCloudDrive: d, permissionType: 0, paths: [] }]),
-  );
+/** A path row's public form. */
+function accessPath(p: DrivePath): AccessPath {
+  return {
+    via: p.via,
+    ...(p.user_group_id ? { userGroup: { id: p.user_group_id, name: p.user_group_name ?? '' } } : {}),
+    ...(p.project_id ? { project: { id: p.project_id, name: p.project_name ?? '' } } : {}),
+    permissionType: Number(p.permission_type),
+  };
+}
+
+const byPathOrder = (a: AccessPath, b: AccessPath) =>
+  VIA_ORDER[a.via] - VIA_ORDER[b.via] ||
+  (a.userGroup?.name ?? '').localeCompare(b.userGroup?.name ?? '') ||
+  (a.project?.name ?? '').localeCompare(b.project?.name ?? '');
+
+/** Paths grouped by `key` onto the items known, with the strongest permission of each. */
+function gather<Item extends { permissionType: number; paths: AccessPath[] }>(
+  paths: readonly DrivePath[],
+  key: (p: DrivePath) => string,
+  items: Map<string, Item>,
+): Item[] {
   for (const p of paths) {
-    const item = byDrive.get(p.shared_cloud_drive_id);
+    const item = items.get(key(p));
     if (!item) continue;
-    const permissionType = Number(p.permission_type);
-    item.permissionType = Math.max(item.permissionType, permissionType);
-    item.paths.push({
-      via: p.via,
-      ...(p.user_group_id ? { userGroup: { id: p.user_group_id, name: p.user_group_name ?? '' } } : {}),
-      ...(p.project_id ? { project: { id: p.project_id, name: p.project_name ?? '' } } : {}),
-      permissionType,
-    });
+    const path = accessPath(p);
+    item.permissionType = Math.max(item.permissionType, path.permissionType);
+    item.paths.push(path);
   }
-  const items = [...byDrive.values()];
-  for (const item of items) {
-    item.paths.sort(
-      (a, b) =>
-        VIA_ORDER[a.via] - VIA_ORDER[b.via] ||
-        (a.userGroup?.name ?? '').localeCompare(b.userGroup?.name ?? '') ||
-        (a.project?.name ?? '').localeCompare(b.project?.name ?? ''),
-    );
-  }
+  const list = [...items.values()];
+  for (const item of list) item.paths.sort(byPathOrder);
+  return list;
+}
+
+/**
+ * Every live drive the user reaches (whatever their role: this is what is assigned to them), once, with
+ * the strongest permission among the paths and the paths themselves; sorted by drive name. Two queries.
+ * An inactive or deleted user reaches nothing; inactive projects and groups lead nowhere.
+ */
+export async function drivesReachedBy(store: Store, accountId: string, userId: string): Promise<EffectiveAccess[]> {
+  const { db } = store;
+  const paths = await store.access.drivePaths(db, accountId, { userId });
+  const drives = await store.sharedCloudDrives.findMany(db, accountId, [...new Set(paths.map((p) => p.shared_cloud_drive_id))]);
+  const items = gather(
+    paths,
+    (p) => p.shared_cloud_drive_id,
+    new Map<string, EffectiveAccess>(drives.map((d) => [d.id, { sharedCloudDrive: d, permissionType: 0, paths: [] }])),
+  );
   return items.sort(
     (a, b) =>
       a.sharedCloudDrive.name_key.localeCompare(b.sharedCloudDrive.name_key) ||
       a.sharedCloudDrive.id.localeCompare(b.sharedCloudDrive.id),
   );
+}
+
+/** What the caller reaches (`get_shared_cloud_drive`). */
+export async function effectiveSharedCloudDrives(store: Store, principal: Principal): Promise<EffectiveAccess[]> {
+  return drivesReachedBy(store, principal.accountId, principal.userId);
+}
+
+/**
+ * What any user of the account reaches, for an admin (`user/get_effective_access`): NOT_FOUND for a user
+ * that is not a live user of the account. Three queries.
+ */
+export async function effectiveAccessOfUser(store: Store, principal: Principal, userId: string): Promise<EffectiveAccess[]> {
+  requireAdmin(principal);
+  if (!(await store.users.findUser(store.db, principal.accountId, userId))) throw new NotFound('User', userId);
+  return drivesReachedBy(store, principal.accountId, userId);
+}
+
+export interface UserAccess {
+  user: User;
+  /** The strongest permission among the paths. */
+  permissionType: number;
+  paths: AccessPath[];
+}
+
+/**
+ * Every live user who reaches the drive (inactive ones reach nothing), once, with the strongest permission and the paths; sorted
+ * by username (`sharedclouddrive/get_effective_access`, admins only). NOT_FOUND for a drive that is not
+ * live in the account. Three queries.
+ */
+export async function usersReaching(store: Store, principal: Principal, sharedCloudDriveId: string): Promise<UserAccess[]> {
+  requireAdmin(principal);
+  const { db } = store;
+  const { accountId } = principal;
+  if (!(await store.sharedCloudDrives.find(db, accountId, sharedCloudDriveId))) {
+    throw new NotFound('Shared cloud drive', sharedCloudDriveId);
+  }
+  const paths = await store.access.drivePaths(db, accountId, { sharedCloudDriveId });
+  const users = await store.access.usersWhoMayReachAmong(
+    db,
+    accountId,
+    paths.map((p) => p.user_id),
+  );
+  const items = gather(
+    paths,
+    (p) => p.user_id,
+    new Map<string, UserAccess>(users.map((u) => [u.id, { user: u, permissionType: 0, paths: [] }])),
+  );
+  return items.sort((a, b) => a.user.username_key.localeCompare(b.user.username_key) || a.user.id.localeCompare(b.user.id));
 }

@@ -6,6 +6,8 @@ import { UserStatus, UserType } from '../store/values.js';
 import { checkPassword } from './accounts.js';
 import { sendMail } from './mail.js';
 import { hashPassword } from './passwords.js';
+import * as records from '../records/index.js';
+import { requireMatch } from './versions.js';
 import { randomToken, sha256 } from './secrets.js';
 
 /** An invitation is valid for seven days; resend_user_email issues a fresh one. */
@@ -133,6 +135,8 @@ export interface UserEdit {
   email?: string;
   userType?: number;
   status?: number;
+  /** The ETags the caller read the user with (If-Match): PRECONDITION if the user has changed since. */
+  ifMatch?: readonly string[];
 }
 
 /**
@@ -145,8 +149,11 @@ export async function editUser(store: Store, principal: Principal, edit: UserEdi
   const { accountId } = principal;
   try {
     return await db.transaction().execute(async (trx) => {
+      // With If-Match, the user is locked before it is read: the check and the change are one step.
+      if (edit.ifMatch) await store.rowLocks.lockRecord(trx, 'users', accountId, edit.id);
       const user = await store.users.findUser(trx, accountId, edit.id);
       if (!user) throw new NotFound('User', edit.id);
+      if (edit.ifMatch) requireMatch(edit.ifMatch, records.user.present(user));
       const changes: UserUpdate = {};
       if (edit.firstname !== undefined) changes.firstname = edit.firstname.trim();
       if (edit.lastname !== undefined) changes.lastname = edit.lastname.trim();

@@ -63,6 +63,66 @@ const hostRejected = {
   headers: errorCodeHeader,
 };
 
+const preconditionFailed = {
+  $ref: 'ErrorBody#',
+  description:
+    'If-Match names a version of the record that is no longer the current one (PRECONDITION): nothing changed; read the record again (its ETag) and retry.',
+  headers: errorCodeHeader,
+};
+
+const idempotencyRunning = {
+  $ref: 'ErrorBody#',
+  description:
+    'The first request with this Idempotency-Key is still running (IDEMPOTENCY): retry once it has finished to get its answer.',
+  headers: errorCodeHeader,
+};
+
+const idempotencyMismatch = {
+  $ref: 'ErrorBody#',
+  description:
+    'This Idempotency-Key was first used with another request: another body, query or endpoint (IDEMPOTENCY). Use a new key for a new request.',
+  headers: errorCodeHeader,
+};
+
+const etagHeader = {
+  etag: {
+    type: 'string',
+    description: 'The entity tag of the record answered: give it as If-Match to update only that version.',
+  },
+};
+
+const replayedHeader = {
+  'idempotent-replayed': {
+    type: 'string',
+    enum: ['true'],
+    description: 'Present on a replay: the stored answer of the first request with this Idempotency-Key.',
+  },
+};
+
+/** The request headers of the routes that honour If-Match or Idempotency-Key, as header parameters. */
+function documentHeaders(route: RouteOptions, declared: Schema | undefined): Schema | undefined {
+  const properties: Record<string, Schema> = {};
+  if (route.config?.ifMatch) {
+    properties['if-match'] = {
+      type: 'string',
+      description:
+        'Update only if the record still has this ETag (from get, insert or a previous update; `*` for any version); else 412 PRECONDITION and nothing changes. Without it the last write wins.',
+    };
+  }
+  if (route.config?.creates) {
+    properties['idempotency-key'] = {
+      type: 'string',
+      minLength: 1,
+      maxLength: 255,
+      description:
+        'Makes a retry safe: the same key from the same user within 24 hours replays the first answer (status and body) with Idempotent-Replayed: true and creates nothing more; another request under the key is 422, and 409 while the first is still running.',
+    };
+  }
+  if (Object.keys(properties).length === 0) return declared;
+  const existing = (declared?.properties ?? {}) as Record<string, Schema>;
+  return { type: 'object', ...declared, properties: { ...existing, ...properties } };
+}
+
 type Schema = Record<string, unknown>;
 
 /** A response declared as `Done` (HTTP 200 with no body): a bare description, nothing that shapes a body. */
@@ -160,6 +220,22 @@ function documentRoute({ schema, url, route }: { schema?: Schema; url: string; r
     response['401'] = authenticationError;
   }
   if (Object.keys(response).length === 0) response['200'] = { type: 'null', description: 'OK.' };
+  const ok = response['200'] as Schema | undefined;
+  if (ok && (route.config?.etag || route.config?.creates)) {
+    response['200'] = {
+      ...ok,
+      headers: {
+        ...(ok.headers as Schema | undefined),
+        ...(route.config?.etag ? etagHeader : {}),
+        ...(route.config?.creates ? replayedHeader : {}),
+      },
+    };
+  }
+  if (route.config?.ifMatch) response['412'] ??= preconditionFailed;
+  if (route.config?.creates) {
+    response['409'] ??= idempotencyRunning;
+    response['422'] ??= idempotencyMismatch;
+  }
   response['499'] ??= applicationError;
   response['403'] ??= hostRejected;
   if (!isPublic || AUTHENTICATES.has(url)) response['401'] ??= authenticationError;
@@ -170,10 +246,12 @@ function documentRoute({ schema, url, route }: { schema?: Schema; url: string; r
   const operationId =
     base.operationId ?? (methods.length === 1 ? url.replace(/^\//, '').replace(/[^A-Za-z0-9]+/g, '_') : undefined);
   const querystring = documentQuery(base.querystring as Schema | undefined);
+  const headers = documentHeaders(route, base.headers as Schema | undefined);
   return {
     schema: {
       ...base,
       ...(querystring ? { querystring } : {}),
+      ...(headers ? { headers } : {}),
       ...(operationId ? { operationId } : {}),
       description: base.description ?? describeOperation(base, route, response),
       response,
@@ -204,7 +282,16 @@ and an \`error-code\` header; authentication failures are 401 with the same body
 with no body.
 
 **Lists.** \`{"data": [...], "total": N, "options": {"page", "pageSize", "sort": [{"field", "descending"}]}}\`;
-\`page\` is 1-based, \`pagesize\` 1 to 1000, \`sortfield\` case-insensitive.`;
+\`page\` is 1-based, \`pagesize\` 1 to 1000, \`sortfield\` case-insensitive.
+
+**Versions.** \`projects/get\`, \`sharedclouddrive/get\`, \`usergroup/get\` and \`user/get\` answer one record with an
+\`ETag\`, as do inserts and updates; an update with \`If-Match\` goes ahead only while the record still has that
+ETag, else HTTP 412 \`PRECONDITION\` and nothing changes.
+
+**Safe retries.** Every POST that creates something takes an \`Idempotency-Key\` header (1 to 255 characters): a
+retry with the same key and request within 24 hours replays the first answer with \`Idempotent-Replayed: true\`;
+the same key with another request is HTTP 422, and HTTP 409 while the first is still running (code
+\`IDEMPOTENCY\`).`;
 
 /**
  * The reference page: Swagger UI (the swagger-ui-dist files, read on first use) pointed at the document.

@@ -10,6 +10,8 @@ import * as assignments from './projectSharedCloudDrives.js';
 import * as userGroupMembers from './userGroupMembers.js';
 import * as invitations from './invitations.js';
 import * as access from './access.js';
+import * as idempotencyKeys from './idempotencyKeys.js';
+import * as rowLocks from './rowLocks.js';
 import * as settings from './settings.js';
 import type { Store } from './store.js';
 
@@ -28,6 +30,8 @@ const repositories = {
   userGroupMembers,
   invitations,
   access,
+  idempotencyKeys,
+  rowLocks,
   settings,
 };
 

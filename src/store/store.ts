@@ -11,6 +11,8 @@ import type * as assignmentsModule from './projectSharedCloudDrives.js';
 import type * as sessionsModule from './sessions.js';
 import type * as membershipsModule from './userGroupMembers.js';
 import type * as usersModule from './users.js';
+import type * as idempotencyKeysModule from './idempotencyKeys.js';
+import type * as rowLocksModule from './rowLocks.js';
 import type * as settingsModule from './settings.js';
 
 // The table families written in Kysely's dialect-neutral builder (users.ts, sessions.ts, ...): their
@@ -25,6 +27,8 @@ export type AssignmentsRepository = Functions<typeof assignmentsModule>;
 export type MembershipsRepository = Functions<typeof membershipsModule>;
 export type InvitationsRepository = Functions<typeof invitationsModule>;
 export type AccessRepository = Functions<typeof accessModule>;
+export type IdempotencyKeysRepository = Functions<typeof idempotencyKeysModule>;
+export type RowLocksRepository = Functions<typeof rowLocksModule>;
 export type SettingsRepository = Functions<typeof settingsModule>;
 
 /**
@@ -54,6 +58,10 @@ export interface Store {
   readonly invitations: InvitationsRepository;
   /** Who reaches what (the SQL of the access rules). */
   readonly access: AccessRepository;
+  /** Idempotency keys of creating POSTs (claimed before the work, then the answer to replay). */
+  readonly idempotencyKeys: IdempotencyKeysRepository;
+  /** Write locks on single records, for the If-Match check of an update. */
+  readonly rowLocks: RowLocksRepository;
   /** Values shared by every instance on the database (clickd_settings). */
   readonly settings: SettingsRepository;
 

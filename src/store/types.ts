@@ -22,6 +22,7 @@ export interface Database {
   user_group_project_permissions: UserGroupProjectPermissionTable;
   user_group_shared_cloud_drive_permissions: UserGroupSharedCloudDrivePermissionTable;
   record_counts: RecordCountTable;
+  idempotency_keys: IdempotencyKeyTable;
   clickd_settings: SettingTable;
   clickd_rate_limits: RateLimitTable;
 }
@@ -206,6 +207,24 @@ export interface RecordCountTable {
   table_name: string;
   live: number;
   deleted: number;
+}
+
+/** An Idempotency-Key a user sent with a creating POST (migration 005): claimed, then the answer to replay. */
+export interface IdempotencyKeyTable {
+  account_id: string;
+  user_id: string;
+  idempotency_key: string;
+  /** SHA-256 of the method, route, query (without the token) and body: another request under the same key differs. */
+  fingerprint: string;
+  /** 'running' from the claim until the answer is stored, then 'done'. */
+  state: 'running' | 'done';
+  response_status: number | null;
+  /** The replayed headers (content-type, etag, error-code) as a JSON object. */
+  response_headers: string | null;
+  /** The answer's body, byte for byte ('' for none). */
+  response_body: string | null;
+  create_date: string;
+  expires_at: string;
 }
 
 export type Account = Selectable<AccountTable>;

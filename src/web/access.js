@@ -1,11 +1,16 @@
 // "Who can reach this": the users and groups granted a project or a drive, the members of those groups,
 // and, for a drive, everyone who reaches it through a project it is assigned to. Built from the
 // get_all_with_details lists (usersData, groupsData, projectsData) and the user groups' member lists.
+// Inactive projects and groups grant nothing, and only active users reach anything (DECISIONS.md section 9).
 
 import { api, ApiError, findWithDetails } from './api.js';
 import { errorBox, h } from './dom.js';
 
 const PERMISSIONS = { 1: 'Read', 2: 'Read and write' };
+const INACTIVE_USER = 2;
+
+/** An inactive user reaches nothing (a pending one will, once signed up). */
+const reachesNothing = (user) => user?.status === INACTIVE_USER;
 
 export function permissionName(permission) {
   const type = permission?.permissionType;
@@ -44,19 +49,25 @@ async function grantRows(record, project) {
       who: userName(entry.user),
       kind: 'User',
       permission: permissionName(entry.permission),
-      path: `Granted${onProject}`,
+      path: reachesNothing(entry.user) ? 'Inactive user: reaches nothing' : `Granted${onProject}`,
     });
   }
   for (const entry of record.groupsData ?? []) {
     const group = entry.userGroup ?? entry.group ?? {};
     const permission = permissionName(entry.permission);
+    if (group.active === false) {
+      rows.push({ who: group.name ?? group.id, kind: 'Group', permission, path: 'Inactive group: grants nothing' });
+      continue;
+    }
     rows.push({ who: group.name ?? group.id, kind: 'Group', permission, path: `Granted${onProject}` });
     const members = group.id ? await membersOf(group.id) : { members: [] };
     hidden ??= members.hidden;
     const path = project
       ? `Member of group “${group.name}”, granted project “${project.name}”`
       : `Member of group “${group.name}”`;
-    for (const member of members.members) rows.push({ who: userName(member), kind: 'User', permission, path });
+    for (const member of members.members) {
+      if (!reachesNothing(member)) rows.push({ who: userName(member), kind: 'User', permission, path });
+    }
   }
   return { rows, hidden };
 }
@@ -92,7 +103,8 @@ export function accessSection(kind) {
       let membersHidden = hidden;
       if (kind === 'drive') {
         for (const { project } of record.projectsData ?? []) {
-          if (!project) continue;
+          // An inactive project grants nothing through it.
+          if (!project || project.active === false) continue;
           const details = await findWithDetails('/projects/get_all_with_details', project.id, project.name);
           if (!details) continue;
           const through = await grantRows(details, project);
@@ -101,6 +113,13 @@ export function accessSection(kind) {
         }
       }
       content.replaceChildren(
+        kind === 'project' && record.active === false
+          ? h(
+              'p',
+              { class: 'hint' },
+              `This ${kind} is inactive: nobody reaches it through these grants until it is active again.`,
+            )
+          : '',
         render(rows, kind),
         membersHidden ? h('p', { class: 'hint' }, `Group members are not listed: ${membersHidden}.`) : '',
       );

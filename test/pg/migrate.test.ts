@@ -11,6 +11,7 @@ const TABLES = [
   'api_tokens',
   'clickd_rate_limits',
   'clickd_settings',
+  'idempotency_keys',
   'one_time_tokens',
   'project_shared_cloud_drives',
   'projects',
@@ -109,7 +110,9 @@ describe('PostgreSQL migrations', () => {
             ? 'account_id,table_name'
             : SERVICE_TABLES.includes(table)
               ? 'key'
-              : 'account_id,id',
+              : table === 'idempotency_keys'
+                ? 'account_id,user_id,idempotency_key'
+                : 'account_id,id',
         table,
       );
     }

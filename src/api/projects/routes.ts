@@ -3,6 +3,8 @@ import type { App } from '../../http/types.js';
 import { readableScope, requireReadableProject, requireReadableSharedCloudDrive } from '../../domain/access.js';
 import { assignSharedCloudDrives, deleteProject } from '../../domain/projects.js';
 import { NotFound } from '../../errors.js';
+import { ifMatchOf } from '../../http/etag.js';
+import { updateIfMatch } from '../../domain/versions.js';
 import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery, sortable } from '../../http/paging.js';
 import type { Principal } from '../../context.js';
 import type { Project as ProjectRow, SharedCloudDrive as DriveRow } from '../../store/types.js';
@@ -111,10 +113,24 @@ export async function projectRoutes(app: App): Promise<void> {
     },
   );
 
+  app.get(
+    '/get',
+    {
+      config: { access: 'member', etag: true },
+      schema: {
+        tags,
+        summary: 'One project, with its ETag (for If-Match on update).',
+        querystring: IdQuery('The project.'),
+        response: { 200: Project },
+      },
+    },
+    async (request) => records.project.present(await requireReadableProject(store, request.principal, request.query.id)),
+  );
+
   app.post(
     '/insert',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', etag: true },
       schema: {
         tags,
         summary: 'Creates a project in the account.',
@@ -137,7 +153,7 @@ export async function projectRoutes(app: App): Promise<void> {
   app.put(
     '/update',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', etag: true, ifMatch: true },
       schema: {
         tags,
         summary: 'Updates a project: the fields given are replaced, the others kept.',
@@ -152,7 +168,12 @@ export async function projectRoutes(app: App): Promise<void> {
       if (name !== undefined) changes.name = cleanName(name);
       if (description !== undefined) changes.description = description;
       if (active !== undefined) changes.active = active ? 1 : 0;
-      const row = await store.projects.update(db, request.principal.accountId, id, changes);
+      const { accountId } = request.principal;
+      const row = await updateIfMatch(store, { table: 'projects', accountId, id }, ifMatchOf(request), {
+        read: (tx) => tx.projects.find(tx.db, accountId, id),
+        present: records.project.present,
+        write: (tx) => tx.projects.update(tx.db, accountId, id, changes),
+      });
       if (!row) throw new NotFound('Project', id);
       return records.project.present(row);
     },

@@ -1,8 +1,10 @@
 import { Type, type Static } from 'typebox';
 import type { App } from '../../http/types.js';
-import { readableScope } from '../../domain/access.js';
+import { readableScope, requireReadableSharedCloudDrive } from '../../domain/access.js';
 import { deleteSharedCloudDrive } from '../../domain/projects.js';
 import { NotFound } from '../../errors.js';
+import { ifMatchOf } from '../../http/etag.js';
+import { updateIfMatch } from '../../domain/versions.js';
 import {
   collection,
   CollectionOf,
@@ -99,10 +101,25 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
     },
   );
 
+  app.get(
+    '/get',
+    {
+      config: { access: 'member', etag: true },
+      schema: {
+        tags,
+        summary: 'One shared cloud drive, with its ETag (for If-Match on update).',
+        querystring: IdQuery('The drive.'),
+        response: { 200: SharedCloudDrive },
+      },
+    },
+    async (request) =>
+      records.sharedCloudDrive.present(await requireReadableSharedCloudDrive(store, request.principal, request.query.id)),
+  );
+
   app.post(
     '/insert',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', etag: true },
       schema: {
         tags,
         summary: 'Creates a shared cloud drive record in the account.',
@@ -136,7 +153,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
   app.put(
     '/update',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', etag: true, ifMatch: true },
       schema: {
         tags,
         summary: 'Updates a shared cloud drive: the fields given are replaced, the others kept.',
@@ -148,8 +165,14 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
     async (request) => {
       const changes = driveChanges(request.body);
       if (request.body.name !== undefined) changes.name = cleanName(request.body.name);
-      const row = await store.sharedCloudDrives.update(db, request.principal.accountId, request.body.id, changes);
-      if (!row) throw new NotFound('Shared cloud drive', request.body.id);
+      const { accountId } = request.principal;
+      const { id } = request.body;
+      const row = await updateIfMatch(store, { table: 'shared_cloud_drives', accountId, id }, ifMatchOf(request), {
+        read: (tx) => tx.sharedCloudDrives.find(tx.db, accountId, id),
+        present: (found) => records.sharedCloudDrive.present(found as DriveRow),
+        write: (tx) => tx.sharedCloudDrives.update(tx.db, accountId, id, changes),
+      });
+      if (!row) throw new NotFound('Shared cloud drive', id);
       return records.sharedCloudDrive.present(row as DriveRow);
     },
   );

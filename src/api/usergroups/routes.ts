@@ -3,6 +3,8 @@ import type { App } from '../../http/types.js';
 import { cleanName } from '../../domain/names.js';
 import { assignUsers, deleteUserGroup, importUsers } from '../../domain/userGroups.js';
 import { NotFound } from '../../errors.js';
+import { ifMatchOf } from '../../http/etag.js';
+import { updateIfMatch } from '../../domain/versions.js';
 import { collection, Done, parseListOptions, sendCollectionJson, TokenQuery, sortable } from '../../http/paging.js';
 import type { UserGroup as UserGroupRow } from '../../store/types.js';
 import type { UserUserGroup as MembershipRow } from '../../store/userGroupMembers.js';
@@ -84,10 +86,28 @@ export async function userGroupRoutes(app: App): Promise<void> {
     },
   );
 
+  app.get(
+    '/get',
+    {
+      config: { access: 'admin', etag: true },
+      schema: {
+        tags,
+        summary: 'One user group, with its ETag (for If-Match on update).',
+        querystring: IdQuery('The user group.'),
+        response: { 200: UserGroup },
+      },
+    },
+    async (request) => {
+      const row = await store.userGroups.find(db, request.principal.accountId, request.query.id);
+      if (!row) throw new NotFound('User group', request.query.id);
+      return records.userGroup.present(row);
+    },
+  );
+
   app.post(
     '/insert',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', etag: true },
       schema: {
         tags,
         summary: 'Creates a user group in the account.',
@@ -110,7 +130,7 @@ export async function userGroupRoutes(app: App): Promise<void> {
   app.put(
     '/update',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', etag: true, ifMatch: true },
       schema: {
         tags,
         summary: 'Updates a user group: the fields given are replaced, the others kept.',
@@ -125,7 +145,12 @@ export async function userGroupRoutes(app: App): Promise<void> {
       if (name !== undefined) changes.name = cleanName(name);
       if (description !== undefined) changes.description = description;
       if (active !== undefined) changes.active = active ? 1 : 0;
-      const row = await store.userGroups.update(db, request.principal.accountId, id, changes);
+      const { accountId } = request.principal;
+      const row = await updateIfMatch(store, { table: 'user_groups', accountId, id }, ifMatchOf(request), {
+        read: (tx) => tx.userGroups.find(tx.db, accountId, id),
+        present: records.userGroup.present,
+        write: (tx) => tx.userGroups.update(tx.db, accountId, id, changes),
+      });
       if (!row) throw new NotFound('User group', id);
       return records.userGroup.present(row);
     },

@@ -2,8 +2,11 @@ import { Type, type Static } from 'typebox';
 import type { App } from '../../http/types.js';
 import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resendInvitation } from '../../domain/users.js';
 import { collection, Done, parseListOptions, TokenQuery, sortable } from '../../http/paging.js';
+import { NotFound } from '../../errors.js';
+import { ifMatchOf } from '../../http/etag.js';
 import * as records from '../../records/index.js';
 import { userDetails } from '../../domain/details.js';
+import { userEffectiveAccessRoutes } from '../sharedclouddrive/effective.js';
 import {
   EditUserBody,
   IdQuery,
@@ -80,10 +83,28 @@ export async function userRoutes(app: App): Promise<void> {
     },
   );
 
+  app.get(
+    '/get',
+    {
+      config: { access: 'admin', etag: true },
+      schema: {
+        tags,
+        summary: 'One user of the account, with its ETag (for If-Match on edit_user).',
+        querystring: IdQuery('The user.'),
+        response: { 200: User },
+      },
+    },
+    async (request) => {
+      const user = await store.users.findUser(db, request.principal.accountId, request.query.id);
+      if (!user) throw new NotFound('User', request.query.id);
+      return records.user.present(user);
+    },
+  );
+
   app.post(
     '/insert_user',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', etag: true },
       schema: {
         tags,
         summary: 'Creates a user in Pending status and sends an invitation with a token valid for 7 days.',
@@ -102,7 +123,7 @@ export async function userRoutes(app: App): Promise<void> {
   app.put(
     '/edit_user',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', etag: true, ifMatch: true },
       schema: {
         tags,
         summary: 'Changes a user: the fields given are replaced, the others kept.',
@@ -114,7 +135,7 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      return records.user.present(await editUser(store, request.principal, request.body));
+      return records.user.present(await editUser(store, request.principal, { ...request.body, ifMatch: ifMatchOf(request) }));
     },
   );
 
@@ -200,4 +221,6 @@ export async function userRoutes(app: App): Promise<void> {
       return reply.code(200).send();
     },
   );
+
+  await userEffectiveAccessRoutes(app);
 }

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiClient, ApiFailure, CliError, NOT_LOGGED_IN, type Query } from '../client.js';
-import { pageTable, type Column, type Page } from '../format.js';
+import { keyValues, pageTable, type Column, type Page } from '../format.js';
 
 /** What every client command shares: the server to talk to and the output format. */
 export interface ClientOptions {
@@ -91,6 +91,46 @@ export function printPage<T>(
 ): void {
   if (options.json) writeJson(page);
   else write(pageTable(page, columns, noun));
+}
+
+/** `--if-match <etag>` on an update command. */
+export function withIfMatch(cmd: Command, noun: string, group: string): Command {
+  return cmd.option(
+    '--if-match <etag>',
+    `change it only if the ${noun} still has this ETag (from \`clickd ${group} get --etag\`): else PRECONDITION and nothing changes`,
+  );
+}
+
+/**
+ * `clickd <group> get <record>`: one record and its ETag (`--etag`: the ETag alone, for --if-match), or the
+ * API's JSON with --json.
+ */
+export function registerGet<T>(
+  parent: Command,
+  what: { noun: string; group: string; list: string; get: string },
+  fields: (record: T) => [string, unknown][],
+): void {
+  clientCommand(
+    parent,
+    `get <${what.noun}>`,
+    `Show one ${what.noun} and its ETag (for --if-match on update).`,
+    [
+      `  clickd ${what.group} get "Campaign 2026"`,
+      `  clickd ${what.group} update "Campaign 2026" --if-match "$(clickd ${what.group} get "Campaign 2026" --etag)" --description "..."`,
+    ].join('\n'),
+  )
+    .option('--etag', 'print the ETag alone')
+    .action(
+      run(async (reference: string, options: ClientOptions & { etag?: boolean }) => {
+        const client = signedIn(options);
+        const { id } = await resolveRecord(client, { noun: what.noun, list: what.list }, reference);
+        const { body, headers } = await client.exchange<T>('GET', what.get, { query: { id } });
+        const etag = headers.get('etag') ?? '';
+        if (options.etag) write(`${etag}\n`);
+        else if (options.json) writeJson(body);
+        else write(keyValues([...fields(body), ['ETag', etag]]));
+      }),
+    );
 }
 
 /** Prints the outcome of a change: the record with --json, else a sentence. */

@@ -8,9 +8,11 @@ import {
   positiveInteger,
   printDone,
   printPage,
+  registerGet,
   resolveRecord,
   run,
   signedIn,
+  withIfMatch,
   withPaging,
   type ClientOptions,
   type PagingOptions,
@@ -145,7 +147,7 @@ export function registerDriveCommands(program: Command): void {
     .option('--inactive', 'create it inactive (drives are active by default)')
     .action(
       run(async (name: string, options: ClientOptions & DriveFieldOptions & { inactive?: boolean }) => {
-        const drive = await signedIn(options).post<Drive>('/sharedclouddrive/insert', {
+        const drive = await signedIn(options).create<Drive>('/sharedclouddrive/insert', {
           name,
           ...driveFields(options),
           active: !options.inactive,
@@ -154,17 +156,32 @@ export function registerDriveCommands(program: Command): void {
       }),
     );
 
-  withDriveFields(
-    clientCommand(
-      drives,
-      'update <drive>',
-      'Change a shared cloud drive: the options given replace those fields, the others are kept.',
-      [
-        '  clickd drives update "Team Drive" --name "Team Drive 2" --prefix shared/',
-        '  clickd drives update "Team Drive" --no-allow-delete --inactive',
-      ].join('\n'),
+  registerGet(drives, { noun: 'drive', group: 'drives', list: DRIVE.list, get: '/sharedclouddrive/get' }, (d: Drive) => [
+    ['Name', d.name],
+    ['Id', d.id],
+    ['Storage name', d.storageName],
+    ['Prefix', d.prefix],
+    ['Active', d.active],
+    ['Created', shortDate(d.createDate)],
+    ['Updated', shortDate(d.updateDate)],
+  ]);
+
+  withIfMatch(
+    withDriveFields(
+      clientCommand(
+        drives,
+        'update <drive>',
+        'Change a shared cloud drive: the options given replace those fields, the others are kept.',
+        [
+          '  clickd drives update "Team Drive" --name "Team Drive 2" --prefix shared/',
+          '  clickd drives update "Team Drive" --no-allow-delete --inactive',
+          '  clickd drives update "Team Drive" --if-match "$(clickd drives get "Team Drive" --etag)" --prefix shared/',
+        ].join('\n'),
+      ),
+      { update: true },
     ),
-    { update: true },
+    'drive',
+    'drives',
   )
     .option('--name <name>', 'the new name')
     .addOption(new Option('--active', 'mark it active').conflicts('inactive'))
@@ -173,7 +190,7 @@ export function registerDriveCommands(program: Command): void {
       run(
         async (
           reference: string,
-          options: ClientOptions & DriveFieldOptions & { name?: string; active?: boolean; inactive?: boolean },
+          options: ClientOptions & DriveFieldOptions & { name?: string; active?: boolean; inactive?: boolean; ifMatch?: string },
         ) => {
           const body = {
             name: options.name,
@@ -184,7 +201,9 @@ export function registerDriveCommands(program: Command): void {
             throw new CliError('nothing to change: give at least one option (see --help)', 2);
           const client = signedIn(options);
           const { id } = await resolveRecord(client, DRIVE, reference);
-          const drive = await client.put<Drive>('/sharedclouddrive/update', { id, ...body });
+          const drive = await client.put<Drive>('/sharedclouddrive/update', { id, ...body }, undefined, {
+            ifMatch: options.ifMatch,
+          });
           printDone(options, `Updated drive "${drive.name}" (${drive.id}).`, drive);
         },
       ),

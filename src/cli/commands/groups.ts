@@ -75,7 +75,10 @@ export function registerGroupCommands(program: Command): void {
     .option('--description <text>', 'what the group is for')
     .action(
       run(async (name: string, options: ClientOptions & { description?: string }) => {
-        const created = await signedIn(options).post<UserGroup>('/usergroup/insert', { name, description: options.description });
+        const created = await signedIn(options).create<UserGroup>('/usergroup/insert', {
+          name,
+          description: options.description,
+        });
         printDone(options, `Created group "${created.name}" (${created.id}).`, created);
       }),
     );
@@ -122,7 +125,7 @@ export function registerGroupCommands(program: Command): void {
       const { id: userGroupId, record } = await resolveRecord<UserGroup>(client, GROUP, reference);
       const userIds: string[] = [];
       for (const user of userReferences) userIds.push((await resolveRecord(client, USER, user)).id);
-      await client.post(
+      await client.create(
         '/usergroup/assign_users',
         userIds.map((userId) => ({ userId, userGroupId })),
       );

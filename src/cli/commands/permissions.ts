@@ -118,7 +118,7 @@ export function registerPermissionCommands(program: Command): void {
         const targetId = (
           await resolveRecord(client, target === 'project' ? PROJECT : DRIVE, (options.project ?? options.drive)!)
         ).id;
-        await client.post(GRANT_ROUTES[`${subject}:${target}`], [
+        await client.create(GRANT_ROUTES[`${subject}:${target}`], [
           {
             [subject === 'user' ? 'userId' : 'userGroupId']: subjectId,
             [target === 'project' ? 'projectId' : 'sharedCloudDriveId']: targetId,

@@ -6,6 +6,8 @@ import {
   group,
   pagingQuery,
   printDone,
+  registerGet,
+  withIfMatch,
   printPage,
   resolveRecord,
   run,
@@ -93,7 +95,7 @@ export function registerProjectCommands(program: Command): void {
     .option('--inactive', 'create it inactive (projects are active by default)')
     .action(
       run(async (name: string, options: ClientOptions & { description?: string; inactive?: boolean }) => {
-        const project = await signedIn(options).post<Project>('/projects/insert', {
+        const project = await signedIn(options).create<Project>('/projects/insert', {
           name,
           description: options.description,
           active: !options.inactive,
@@ -102,14 +104,28 @@ export function registerProjectCommands(program: Command): void {
       }),
     );
 
-  clientCommand(
-    projects,
-    'update <project>',
-    'Change the name, description or active flag of a project.',
-    [
-      '  clickd projects update "Campaign 2026" --name "Campaign 2027"',
-      '  clickd projects update 3f0c...-... --description "" --inactive',
-    ].join('\n'),
+  registerGet(projects, { noun: 'project', group: 'projects', list: PROJECT.list, get: '/projects/get' }, (p: Project) => [
+    ['Name', p.name],
+    ['Id', p.id],
+    ['Description', p.description],
+    ['Active', p.active],
+    ['Created', shortDate(p.createDate)],
+    ['Updated', shortDate(p.updateDate)],
+  ]);
+
+  withIfMatch(
+    clientCommand(
+      projects,
+      'update <project>',
+      'Change the name, description or active flag of a project.',
+      [
+        '  clickd projects update "Campaign 2026" --name "Campaign 2027"',
+        '  clickd projects update 3f0c...-... --description "" --inactive',
+        '  clickd projects update "Campaign 2026" --if-match "$(clickd projects get "Campaign 2026" --etag)" --inactive',
+      ].join('\n'),
+    ),
+    'project',
+    'projects',
   )
     .option('--name <name>', 'the new name')
     .option('--description <text>', 'the new description')
@@ -119,7 +135,13 @@ export function registerProjectCommands(program: Command): void {
       run(
         async (
           reference: string,
-          options: ClientOptions & { name?: string; description?: string; active?: boolean; inactive?: boolean },
+          options: ClientOptions & {
+            name?: string;
+            description?: string;
+            active?: boolean;
+            inactive?: boolean;
+            ifMatch?: string;
+          },
         ) => {
           const active = options.active ? true : options.inactive ? false : undefined;
           if (options.name === undefined && options.description === undefined && active === undefined) {
@@ -127,12 +149,12 @@ export function registerProjectCommands(program: Command): void {
           }
           const client = signedIn(options);
           const { id } = await resolveRecord(client, PROJECT, reference);
-          const project = await client.put<Project>('/projects/update', {
-            id,
-            name: options.name,
-            description: options.description,
-            active,
-          });
+          const project = await client.put<Project>(
+            '/projects/update',
+            { id, name: options.name, description: options.description, active },
+            undefined,
+            { ifMatch: options.ifMatch },
+          );
           printDone(options, `Updated project "${project.name}" (${project.id}).`, project);
         },
       ),
@@ -217,7 +239,7 @@ export function registerProjectCommands(program: Command): void {
       const { id: projectId, record } = await resolveRecord<Project>(client, PROJECT, reference);
       const driveIds: string[] = [];
       for (const drive of driveReferences) driveIds.push((await resolveRecord(client, DRIVE, drive)).id);
-      await client.post(
+      await client.create(
         '/projects/assign_sharedclouddrive',
         driveIds.map((sharedCloudDriveId) => ({ projectId, sharedCloudDriveId })),
       );

@@ -101,7 +101,7 @@ export function registerUserCommands(program: Command): void {
     )
     .action(
       run(async (email: string, options: ClientOptions & { firstName?: string; lastName?: string; type: number }) => {
-        const user = await signedIn(options).post<User>('/user/insert_user', {
+        const user = await signedIn(options).create<User>('/user/insert_user', {
           username: email,
           email,
           firstname: options.firstName,

@@ -12,8 +12,9 @@ import { sql, type Kysely } from 'kysely';
 //   transaction): the other instances learn of a commit at once, also of one whose writer died before it
 //   advanced the counter. The payload is the writer's application_name (`clickd <instance id>`), so that
 //   an instance passes over its own commits, which it counts itself.
-// The trigger goes on every table that exists when this runs; a later migration that adds a table of data
-// attaches it too (`select clickd_watch('name')`).
+// The trigger goes on every table that exists when this runs but the service's own and idempotency_keys
+// (what they hold is in no cached answer); a later migration that adds a table of data attaches it too
+// (`select clickd_watch('name')`).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create table clickd_settings (key text collate "C" primary key, value text collate "C" not null)`.execute(db);
   // The login attempts of the shared rate limit (store/rateLimits.ts): one row per limited key.
@@ -36,6 +37,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end $$`.execute(db);
   await sql`
     select clickd_watch(tablename) from pg_tables
-    where schemaname = current_schema() and tablename not in ('kysely_migration', 'kysely_migration_lock', 'clickd_settings', 'clickd_rate_limits')
+    where schemaname = current_schema() and tablename not in ('kysely_migration', 'kysely_migration_lock', 'clickd_settings', 'clickd_rate_limits', 'idempotency_keys')
   `.execute(db);
 }
