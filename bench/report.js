@@ -301,6 +301,127 @@ export function readRuns(dir) {
     });
 }
 
+/** Where `npm run bench -- --database` keeps its raw figures (relative to the repository). */
+export const POSTGRES_RESULTS = 'bench/results-postgres.json';
+
+/** The budget of issue 10 item 5 on PostgreSQL, with the SQLite figure of the same run beside each item. */
+export function postgresBudget(results) {
+  const s = results.scenarios;
+  const r = (key) => results.ratios?.[key]?.value;
+  const items = [
+    {
+      name: 'get_all page 1 at 100k, no cache: PostgreSQL vs SQLite (loads alternated)',
+      value: r('PostgreSQL vs SQLite, get_all page 1 at 100k, no cache'),
+      postgres: s['PostgreSQL get_all page 1 (100k, no cache)']?.requestsPerSecond,
+      sqlite: s['SQLite get_all page 1 (100k, no cache)']?.requestsPerSecond,
+      target: 0.5,
+      figureUnit: ' req/s',
+    },
+    {
+      name: 'get_all page 1 at 100k, cache on: vs the bare ceiling (loads alternated)',
+      value: r('PostgreSQL get_all page 1 at 100k vs ceiling, cache on'),
+      postgres: r('PostgreSQL get_all page 1 at 100k vs ceiling, cache on'),
+      sqlite: r('SQLite get_all page 1 at 100k vs ceiling, cache on'),
+      target: 0.5,
+    },
+    {
+      name: 'durable inserts from 16 clients in one account, requests/s',
+      value: s['PostgreSQL insert (16 clients, one account, durable commits)']?.requestsPerSecond,
+      postgres: s['PostgreSQL insert (16 clients, one account, durable commits)']?.requestsPerSecond,
+      sqlite: s['SQLite insert (16 clients, one account, durable commits)']?.requestsPerSecond,
+      target: 1500,
+      unit: '/s',
+    },
+    {
+      name: 'assign 1,000 pairs in one request (median)',
+      value: s['PostgreSQL assign 1,000 pairs in one request']?.medianMs,
+      postgres: s['PostgreSQL assign 1,000 pairs in one request']?.medianMs,
+      sqlite: s['SQLite assign 1,000 pairs in one request']?.medianMs,
+      target: 200,
+      lowerIsBetter: true,
+      unit: ' ms',
+    },
+    {
+      name: '/notification fan-out, write sent to instance A → frame at a client of instance B, p99 (SQLite: one agent)',
+      value: s['PostgreSQL notification fan-out, instance A to a client of instance B']?.p99Ms,
+      postgres: s['PostgreSQL notification fan-out, instance A to a client of instance B']?.p99Ms,
+      sqlite: s['SQLite notification to a client of the same agent']?.p99Ms,
+      target: 100,
+      lowerIsBetter: true,
+      unit: ' ms',
+    },
+  ];
+  for (const item of items) {
+    item.pass = item.value === undefined ? undefined : item.lowerIsBetter ? item.value < item.target : item.value >= item.target;
+  }
+  return items;
+}
+
+/** The "PostgreSQL (hosted mode)" section, from bench/results-postgres.json. */
+function renderPostgres(results) {
+  const m = results.machine;
+  const lines = ['## PostgreSQL (hosted mode)', ''];
+  lines.push(
+    `Written by \`npm run bench -- --database${results.mode === 'quick' ? ' --quick' : ''}\` on ${results.date}, commit ${results.commit}, ` +
+      `in ${results.durationSeconds} s. Raw figures: \`${POSTGRES_RESULTS}\`. ${results.postgres}, started by the bench ` +
+      `(initdb into a temp directory, pg_ctl on a free port; settings: \`${JSON.stringify(results.checks['postgres settings'] ?? {})}\`), ` +
+      `on the same machine as the agents and autocannon (${m.cpu}, ${m.cores} cores, Node.js ${m.node}). ` +
+      'The SQLite figures are those of the SQLite agent of the same run, on the same 100k projects.',
+    '',
+  );
+  if (results.load)
+    lines.push(`Load average of the machine (1, 5, 15 min) at the start and end of the run: ${results.load}.`, '');
+  const cell = (v, unit = '') =>
+    v === undefined ? 'n/a' : `${fmt(v, unit === '/s' || unit === ' req/s' ? 0 : unit ? 1 : 2)}${unit}`;
+  lines.push('| Budget item | Target | PostgreSQL | SQLite (same run) | Result |', '|---|---|---|---|---|');
+  for (const item of postgresBudget(results)) {
+    const target = `${item.lowerIsBetter ? '<' : '≥'} ${item.target}${item.unit ?? ''}`;
+    const verdict = item.pass === undefined ? 'n/a' : item.pass ? 'PASS' : 'MISS';
+    const pgCell = item.figureUnit
+      ? `${fmt(item.value)} (${cell(item.postgres, item.figureUnit)} vs ${cell(item.sqlite, item.figureUnit)})`
+      : cell(item.postgres, item.unit);
+    const sqliteCell = item.figureUnit ? cell(item.sqlite, item.figureUnit) : cell(item.sqlite, item.unit);
+    lines.push(`| ${item.name} | ${target} | ${pgCell} | ${sqliteCell} | ${verdict} |`);
+  }
+  lines.push('', '### Figures (PostgreSQL and SQLite)', '');
+  lines.push('| Scenario | req/s | p50 ms | p99 ms | VmHWM MB |', '|---|---|---|---|---|');
+  for (const [name, f] of Object.entries(results.scenarios)) {
+    if (f.requestsPerSecond === undefined) continue;
+    lines.push(`| ${name} | ${f.requestsPerSecond} | ${f.p50Ms} | ${f.p99Ms} | ${f.peakRssMb ?? ''} |`);
+  }
+  lines.push('');
+  for (const [name, f] of Object.entries(results.scenarios)) {
+    if (f.medianMs !== undefined) {
+      lines.push(`- ${name}: median **${f.medianMs} ms**, mean ${f.meanMs} ms (runs: ${f.runsMs.join(', ')} ms)`);
+    }
+    if (f.frames !== undefined) {
+      lines.push(
+        `- ${name}: ${f.frames} writes one after the other, from sending the request to the frame: p50 **${f.p50Ms} ms**, ` +
+          `p99 **${f.p99Ms} ms**, max ${f.maxMs} ms; from the answer to the frame: p50 ${f.afterAnswerP50Ms} ms, p99 ${f.afterAnswerP99Ms} ms; ` +
+          `frames lost: ${f.lost}`,
+      );
+    }
+  }
+  lines.push('');
+  const ratios = Object.entries(results.ratios ?? {});
+  if (ratios.length > 0) {
+    lines.push('### Ratios measured with their two loads alternated (PostgreSQL run)', '');
+    for (const [key, r] of ratios) {
+      const rounds = r.rounds.map((x) => `${x.a}/${x.b} = ${x.ratio.toFixed(2)}`).join('; ');
+      lines.push(`- ${key}: **${r.value.toFixed(2)}** (${r.a} / ${r.b}, req/s: ${rounds})`);
+    }
+    lines.push('');
+  }
+  lines.push('### Checks (PostgreSQL run)', '');
+  for (const [name, value] of Object.entries(results.checks)) lines.push(`- ${name}: \`${JSON.stringify(value)}\``);
+  lines.push('');
+  if (POSTGRES_NOTES) lines.push(POSTGRES_NOTES.trim(), '');
+  return lines;
+}
+
+/** What the PostgreSQL figures cost (hand-written from profiling; kept with the section). */
+const POSTGRES_NOTES = '';
+
 /** Writes RESULTS.md: the main run, then each other Node.js version's run, with their budgets side by side. */
 export function writeReport(runs, file) {
   const [main, ...others] = runs;
@@ -333,7 +454,13 @@ export function writeReport(runs, file) {
   const notes = fs.existsSync(new URL('./NOTES.md', import.meta.url))
     ? fs.readFileSync(new URL('./NOTES.md', import.meta.url), 'utf8')
     : '';
+  const postgresFile = path.join(path.dirname(file), path.basename(POSTGRES_RESULTS));
+  if (fs.existsSync(postgresFile)) lines.push(...renderPostgres(JSON.parse(fs.readFileSync(postgresFile, 'utf8'))));
   if (notes) lines.push(notes.trim(), '');
+  // The hand-written sections at the end of the file (the soak) are kept as they are.
+  const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const kept = previous.indexOf('\n## Soak');
+  if (kept >= 0) lines.push(previous.slice(kept + 1).trim(), '');
   fs.writeFileSync(file, lines.join('\n'));
 }
 
