@@ -127,7 +127,7 @@ export async function postgresBench({ benchDir, settings, log, quick }) {
     postgres: postgresVersion(),
     settings: {
       duration: settings.duration,
-      warmup: settings.warmup,
+      warmup,
       repeats: settings.repeats,
       connections,
       pageSize: PAGE_SIZE,
@@ -262,7 +262,7 @@ export async function postgresBench({ benchDir, settings, log, quick }) {
           const figures = await load(agent.at(listPath(1)), {
             connections,
             duration: settings.duration,
-            warmup: settings.warmup,
+            warmup,
           });
           record(name, figures, { peakRssMb: agent.peakRssMb() });
         }
@@ -306,7 +306,7 @@ export async function postgresBench({ benchDir, settings, log, quick }) {
       const figures = await load(agent.at('/projects/insert'), {
         connections: INSERT_CLIENTS,
         duration: settings.duration,
-        warmup: settings.warmup,
+        warmup,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         setupRequest: (req) => ({
