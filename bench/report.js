@@ -433,7 +433,7 @@ const POSTGRES_NOTES = `
   between rounds (listed above): the alternated rounds of one ratio ranged from 0.12 to 1.28.
 - **An earlier run** the same afternoon (commit 7be54c9, 1 s warm-up, load average 18-23) measured, in the
   order of the budget table: 0.33, 0.19 (SQLite 0.58), 141/s (SQLite 537/s), 304.9 ms (SQLite 87.1 ms),
-  188.4 ms (SQLite 33.1 ms). A \`--quick\` run before the group-commit change made 92 inserts/s.
+  188.4 ms (SQLite 33.1 ms). A \`--quick\` run before the store changes of this branch made 92 inserts/s.
 - **Every request reads the change counter** (\`select last_value from clickd_change_seq\`, store/postgres/changes.ts
   \`sync\`): one round trip before any answer, cached or not; concurrent requests share one read (and one
   queued behind it). This is the price of the guarantee that a client who saw a write's answer from one
