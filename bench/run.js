@@ -4,7 +4,10 @@
 // bench/results.json (bench/results-node<major>.json when not run on Node.js 20) and bench/RESULTS.md. The
 // agent and the ceiling run on the Node.js that runs this script: `PATH=<node 24>/bin:$PATH npm run bench`. Options: --quick (smaller, shorter: under two minutes),
 // --no-build (use dist/ as it is), --keep (keep the data directories), --only paging (only the paging-depth
-// scenarios, at 100k and 1M, or 100k with --quick; prints their figures and writes no results file).
+// scenarios, at 100k and 1M, or 100k with --quick; prints their figures and writes no results file),
+// --database (only the PostgreSQL scenario set, bench/postgres.js, with the SQLite figures of the same run
+// beside them: starts its own PostgreSQL cluster, writes bench/results-postgres.json and the "PostgreSQL
+// (hosted mode)" section of bench/RESULTS.md; with --quick, shorter).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort, load, median, readStatusMb, request, root, sleep, startProcess } from './lib.js';
 import { CHILDREN, countProjects, exportJsonServerDb, OWNER, seed } from './seed.js';
-import { readRuns, resultsFileName, writeReport } from './report.js';
+import { POSTGRES_RESULTS, readRuns, resultsFileName, writeReport } from './report.js';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -20,7 +23,10 @@ const settings = quick
   ? { sizes: [1_000, 10_000, 100_000], childrenAt: [1_000], duration: 1, warmup: 0.5, repeats: 3 }
   : { sizes: [1_000, 10_000, 100_000, 1_000_000], childrenAt: [1_000, 100_000], duration: 5, warmup: 1, repeats: 5 };
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-if (only !== undefined && only !== 'paging') throw new Error(`--only ${only}: the only subset is 'paging'`);
+if (only !== undefined && only !== 'paging' && only !== 'postgres') {
+  throw new Error(`--only ${only}: the subsets are 'paging' and 'postgres' (the same as --database)`);
+}
+const database = args.has('--database') || only === 'postgres';
 if (only) settings.sizes = settings.sizes.filter((size) => size >= 100_000);
 const connections = 10;
 const pageSize = 50;
@@ -381,6 +387,23 @@ async function main() {
     execFileSync(process.execPath, ['scripts/bundle.js'], { cwd: root, stdio: 'inherit' });
   }
   log(`${results.mode} run, data under ${benchDir}`);
+  if (database) {
+    const { postgresBench } = await import('./postgres.js');
+    const pg = await postgresBench({ benchDir, settings, log, quick });
+    const written = { ...results, durationSeconds: Math.round((performance.now() - started) / 1000), ...pg };
+    written.settings = { ...results.settings };
+    delete written.settings.sizes;
+    delete written.settings.childrenAt;
+    fs.writeFileSync(path.join(root, POSTGRES_RESULTS), JSON.stringify(written, null, 2) + '\n');
+    writeReport(readRuns(path.join(root, 'bench')), path.join(root, 'bench/RESULTS.md'));
+    execFileSync(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--write', POSTGRES_RESULTS, 'bench/RESULTS.md'], {
+      cwd: root,
+      stdio: 'ignore',
+    });
+    log(`done in ${written.durationSeconds} s: bench/RESULTS.md and ${POSTGRES_RESULTS} written`);
+    if (!args.has('--keep')) fs.rmSync(benchDir, { recursive: true, force: true });
+    return;
+  }
   const bodies = {};
   let peakRss = 0;
   const notePeak = (agent) => (peakRss = Math.max(peakRss, agent.peakRssMb() ?? 0));

@@ -15,7 +15,7 @@ export const CHILDREN = { drives: 5, users: 5, groups: 2 };
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 /** Deterministic names in a shuffled order, so that insertion order is not the sort order. */
-function projectName(i) {
+export function projectName(i) {
   const words = ['Campaign', 'Archive', 'Studio', 'Edit', 'Review', 'Delivery', 'Launch', 'Promo', 'Series', 'Shoot'];
   const scrambled = (i * 2654435761) % 4294967296;
   return `${words[scrambled % words.length]} ${String(scrambled).padStart(10, '0')} ${i}`;

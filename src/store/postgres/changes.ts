@@ -28,6 +28,9 @@ export class ChangeFeed {
   // sync(): at most one query in flight, and one queued behind it for the requests that came after it began.
   private inFlight: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
+  // announce(): the same, for the writes that commit while a nextval is in flight.
+  private announcing: Promise<void> | undefined;
+  private announceQueued: Promise<void> | undefined;
 
   private pool: pg.Pool | undefined;
 
@@ -63,8 +66,27 @@ export class ChangeFeed {
     return this.queued;
   }
 
-  /** Advances the change counter after a commit of this instance, before its answer leaves. */
-  async announce(): Promise<void> {
+  /**
+   * Advances the change counter after a commit of this instance, before its answer leaves. Writes that
+   * commit together (a group commit answers up to 256 at once) share one nextval: one that began after
+   * the caller's commit advances the counter past it as well as its own would. A nextval already running
+   * may have begun before that commit, so the caller waits for the next one, begun after it.
+   */
+  announce(): Promise<void> {
+    if (!this.announcing) {
+      this.announcing = this.advanceCounter().finally(() => (this.announcing = undefined));
+      return this.announcing;
+    }
+    this.announceQueued ??= this.announcing
+      .catch(() => {})
+      .then(() => {
+        this.announceQueued = undefined;
+        return this.announce();
+      });
+    return this.announceQueued;
+  }
+
+  private async advanceCounter(): Promise<void> {
     const result = await this.pool!.query<{ n: string }>("select nextval('clickd_change_seq')::text as n");
     this.counter = result.rows[0]!.n;
   }
