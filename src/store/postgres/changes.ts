@@ -2,26 +2,21 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * How the instances on one database learn of each other's writes and frames (DECISIONS.md section 8),
- * on one dedicated connection that LISTENs:
- * - `clickd_changes` (sent by a trigger at each commit that wrote data: migrations/007_hosted.ts): the change
- *   signal moves, so no cache keeps an answer computed before the commit.
- * - `clickd_frames`: the /notification frames of a write, sent by the instance that took it, broadcast by
- *   every other one to its own clients of that account.
- * While the connection is down, the signal moves on every request (nothing is cached); when it comes back
- * after a gap, the signal moves once more (what was missed meanwhile cannot be stale in a cache).
- * The counter `clickd_change_seq` closes the last gap: an instance that wrote advances it after the commit
- * and before it answers (`announce`), and every instance reads it before answering (`sync`), so a client
- * that saw the answer of a write finds no stale cache on any other instance, notification or not.
+ * How the instances on one database learn of each other's writes and frames (DECISIONS.md section 8):
+ * - The change counter `clickd_change_seq` (migrations/007_hosted.ts): every write statement advances it,
+ *   and an instance that wrote advances it again after the commit and before it answers (`announce`);
+ *   every instance reads it before answering a session's request (`sync`). The change signal includes it,
+ *   so a client that saw the answer of a write finds no stale cache on any other instance.
+ * - `clickd_frames`, on one dedicated connection that LISTENs: the /notification frames of a write, sent
+ *   by the instance that took it, broadcast by every other one to its own clients of that account. The
+ *   connection comes back by itself (with backoff) when it drops.
  */
 export class ChangeFeed {
   readonly instanceId = randomUUID();
-  /** The application_name of this instance's pool: the payload of its own commits' notifications. */
+  /** The application_name of this instance's pool (who is who in pg_stat_activity). */
   readonly applicationName = `clickd ${this.instanceId}`;
-  private notified = 0;
   private counter = '0';
   private listener: pg.Client | undefined;
-  private connected = false;
   private closed = false;
   private retryMs = 100;
   private frameHandler: ((accountId: string, frame: object) => void) | undefined;
@@ -46,9 +41,9 @@ export class ChangeFeed {
     await this.connect();
   }
 
-  /** The signal: moves with every commit on the database that this instance has heard of. */
+  /** The signal: the change counter as last read or advanced by this instance. */
   version(): string {
-    return this.connected ? `${this.notified}.${this.counter}` : `down.${++this.notified}`;
+    return this.counter;
   }
 
   /** Reads the change counter (before a request is answered). */
@@ -122,15 +117,9 @@ export class ChangeFeed {
     client.on('end', () => {
       if (this.listener !== client) return;
       this.listener = undefined;
-      this.connected = false;
       this.reconnectLater();
     });
     client.on('notification', (message) => {
-      if (message.channel === 'clickd_changes') {
-        // This instance's own commits move its signal already, as they happen (the store's write count).
-        if (message.payload !== this.applicationName) this.notified++;
-        return;
-      }
       if (message.channel !== 'clickd_frames' || !message.payload || !this.frameHandler) return;
       try {
         const { from, accountId, frame } = JSON.parse(message.payload) as { from: string; accountId: string; frame: object };
@@ -140,15 +129,12 @@ export class ChangeFeed {
       }
     });
     await client.connect();
-    await client.query('listen clickd_changes');
     await client.query('listen clickd_frames');
     if (this.closed) {
       await client.end();
       return;
     }
     this.listener = client;
-    this.connected = true;
-    this.notified++; // anything missed while not listening
     this.retryMs = 100;
   }
 

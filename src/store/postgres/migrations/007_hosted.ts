@@ -4,14 +4,13 @@ import { sql, type Kysely } from 'kysely';
 // database behave as one server (DECISIONS.md section 8; store/postgres/changes.ts uses it):
 // - clickd_settings: values every instance shares, such as the JWT signing key (made by the first instance).
 // - clickd_rate_limits: the login attempts counted across instances.
-// - clickd_change_seq: the change counter. An instance that wrote advances it after the commit and before
-//   it answers, so a client that got the answer and asks another instance finds the counter moved there;
-//   every instance reads it before answering from a cache.
-// - Every statement that writes a table of data sends a NOTIFY on channel `clickd_changes` (a
-//   statement-level trigger; PostgreSQL delivers it at commit only, and folds repeats within a
-//   transaction): the other instances learn of a commit at once, also of one whose writer died before it
-//   advanced the counter. The payload is the writer's application_name (`clickd <instance id>`), so that
-//   an instance passes over its own commits, which it counts itself.
+// - clickd_change_seq: the change counter, read by every instance before it answers a session's request
+//   (store/postgres/changes.ts), so that no cache serves an answer computed before a write another
+//   instance has answered. Every statement that writes a table of data advances it (a statement-level
+//   trigger: nextval takes no lock and is not undone, so writers never wait on each other for it, unlike a
+//   NOTIFY, whose queue lock serializes commits), and the instance that wrote advances it once more after
+//   the commit and before its answer leaves: a reader that read the counter between the trigger and the
+//   commit, and cached what it read then, finds the counter moved again.
 // The trigger goes on every table that exists when this runs but the service's own and idempotency_keys
 // (what they hold is in no cached answer); a later migration that adds a table of data attaches it too
 // (`select clickd_watch('name')`).
@@ -25,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create function clickd_changed() returns trigger language plpgsql as $$
     begin
-      perform pg_notify('clickd_changes', current_setting('application_name'));
+      perform nextval('clickd_change_seq');
       return null;
     end $$`.execute(db);
   await sql`
