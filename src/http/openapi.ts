@@ -188,8 +188,12 @@ function documentRoute({ schema, url, route }: { schema?: Schema; url: string; r
   response['500'] ??= { type: 'null', description: 'Unexpected error; no body (the server log has it, with the request id).' };
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   // A stable name for generated clients: /projects/get_all → projects_get_all.
+  const fromUrl = url.replace(/^\//, '').replace(/[^A-Za-z0-9]+/g, '_');
+  // A controller's own operationIds name its Click route; its Web twin's are named from its URL and method.
   const operationId =
-    base.operationId ?? (methods.length === 1 ? url.replace(/^\//, '').replace(/[^A-Za-z0-9]+/g, '_') : undefined);
+    web && base.operationId !== undefined && methods.length === 1
+      ? `${fromUrl}_${methods[0]!.toLowerCase()}`
+      : (base.operationId ?? (methods.length === 1 ? fromUrl : undefined));
   const querystring = documentQuery(base.querystring as Schema | undefined, web);
   const tags = web ? ((base.tags as string[] | undefined) ?? []).map(webTag) : base.tags;
   return {
