@@ -7,7 +7,7 @@ import Fastify from 'fastify';
 import { installAuth } from '../src/http/auth.js';
 import { ACCESS_LEVELS } from '../src/http/types.js';
 import { createUser, type TestUser } from './factories.js';
-import { Client, createAccount, expectError, startTestServer, type TestAccount, type TestServer } from './helpers.js';
+import { createAccount, expectError, startTestServer, type TestAccount, type TestServer } from './helpers.js';
 
 /**
  * Issue 9 items 3 and 5: every route declares who may call it, and one hook enforces it; controllers are
@@ -30,16 +30,9 @@ after(async () => server?.close());
 /** The registered route table (HEAD routes are Fastify's copies of the GET ones). */
 const routes = () => server.app.routeCatalog.filter((r) => r.method !== 'HEAD');
 
-/**
- * The request a client would send with nothing in it: no query but the token, no body. The Web routes
- * (/api/...) take the token as a Bearer header only (test/web-routes.test.ts), so there it goes there.
- */
-const bare = (client: Client, method: string, url: string) =>
-  url.startsWith('/api/')
-    ? client
-        .withToken(undefined)
-        .request(method, url.replace('*', 'x'), { headers: client.token ? { authorization: `Bearer ${client.token}` } : {} })
-    : client.request(method, url.replace('*', 'x'));
+/** The request a client would send with nothing in it: no query but the token, no body. */
+const bare = (client: { request: TestUser['client']['request'] }, method: string, url: string) =>
+  client.request(method, url.replace('*', 'x'));
 
 describe('access declared per route', () => {
   test('every registered route declares public, member, self or admin', () => {
