@@ -299,6 +299,14 @@ window.onload = function () {
     validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis],
     layout: 'BaseLayout',
+    // The Web API's tags start collapsed (a click opens each): the page shows the Click operations open, and
+    // Swagger UI stops rendering when all ~150 operations of both shapes are open at once.
+    onComplete: function () {
+      (window.ui.specSelectors.tags() || []).forEach(function (tag) {
+        var name = tag.get('name');
+        if (name.indexOf('Web API') === 0) window.ui.layoutActions.show(['operations-tag', name], false);
+      });
+    },
   });
 };
 `;
