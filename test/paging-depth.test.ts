@@ -114,41 +114,33 @@ describe('paging at any depth', () => {
 
   /** The GET routes that page, with each required parameter resolved to an id (as in scaling.test.ts). */
   function listRoutes(): { url: string; query: Record<string, string> }[] {
-    const catalog: RouteEntry[] = server.app.routeCatalog;
-    return (
-      catalog
-        // The Click routes: their Web twins run the same handlers (test/web-routes.test.ts compares the answers).
-        .filter(
-          (r) =>
-            r.method === 'GET' &&
-            r.querystring?.properties?.pagesize &&
-            r.url !== '/apitoken/get_all' &&
-            !r.url.startsWith('/api/'),
-        )
-        .map((r) => {
-          const query: Record<string, string> = {};
-          const properties = r.querystring?.properties ?? {};
-          const wanted = new Set([
-            ...(r.querystring?.required ?? []),
-            ...Object.keys(properties).filter((p) => properties[p]?.format === 'uuid' && p !== 'id'),
-          ]);
-          for (const param of wanted) {
-            if (param === 'token') continue;
-            const id = /group/i.test(param)
-              ? ids.groups[0]
-              : /user/i.test(param)
-                ? ids.users[0]
-                : /project/i.test(param)
-                  ? ids.projects[0]
-                  : /drive/i.test(param)
-                    ? ids.drives[0]
-                    : undefined;
-            assert.ok(id, `${r.url}: no fixture for '${param}'`);
-            query[param] = id;
-          }
-          return { url: r.url, query };
-        })
-    );
+    // The Click routes: their Web twins run the same handlers (test/web-routes.test.ts compares the answers).
+    const catalog: RouteEntry[] = server.app.routeCatalog.filter((r) => !r.url.startsWith('/api/'));
+    return catalog
+      .filter((r) => r.method === 'GET' && r.querystring?.properties?.pagesize && r.url !== '/apitoken/get_all')
+      .map((r) => {
+        const query: Record<string, string> = {};
+        const properties = r.querystring?.properties ?? {};
+        const wanted = new Set([
+          ...(r.querystring?.required ?? []),
+          ...Object.keys(properties).filter((p) => properties[p]?.format === 'uuid' && p !== 'id'),
+        ]);
+        for (const param of wanted) {
+          if (param === 'token') continue;
+          const id = /group/i.test(param)
+            ? ids.groups[0]
+            : /user/i.test(param)
+              ? ids.users[0]
+              : /project/i.test(param)
+                ? ids.projects[0]
+                : /drive/i.test(param)
+                  ? ids.drives[0]
+                  : undefined;
+          assert.ok(id, `${r.url}: no fixture for '${param}'`);
+          query[param] = id;
+        }
+        return { url: r.url, query };
+      });
   }
 
   /** A list's sort fields, as its 499 for an unknown field names them. */
