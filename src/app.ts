@@ -16,6 +16,8 @@ import { RequestLogController } from './http/requestLog.js';
 import { lazySerializers } from './http/lazySerializer.js';
 import { installResponseCache } from './http/responseCache.js';
 import type { App, Controller } from './http/types.js';
+import { WEB_ALIAS_PREFIX, WEB_AUTHENTICATION_PREFIX, WEB_PREFIX } from './http/shape.js';
+import { installRequestTokenCheck, requestTokenRoutes } from './api/authentication/requestToken.js';
 import {
   capMessages,
   describeValidationError,
@@ -40,22 +42,28 @@ import { usersPermissionRoutes } from './api/userspermission/routes.js';
 
 export type { App };
 
+/** The Web API's two prefixes of a resource: `/api/v1/<name>` and its deprecated alias `/api/<name>`. */
+const web = (name: string) => [`${WEB_PREFIX}/${name}`, `${WEB_ALIAS_PREFIX}/${name}`];
+
 /**
- * The controllers (each a folder under src/api) and the prefix each is mounted under: a controller
- * registers its routes relative to it (`/get_all`), so the same controller can be mounted under another
- * route shape. The MFA routes belong to the User and Authentication controllers' URLs.
+ * The controllers (each a folder under src/api) and the prefixes each is mounted under: its Click prefix
+ * and, for those the Web API has, its Web prefixes (DECISIONS.md section 8; the resource names differ:
+ * project, permission). A controller registers its routes relative to the prefix (`/get_all`), so one
+ * handler serves every shape; a route's shape (http/shape.ts) follows from its URL. The MFA routes belong
+ * to the User and Authentication controllers' URLs.
  */
-const controllers: { prefix: string; controller: Controller }[] = [
-  { prefix: '/management', controller: managementRoutes },
-  { prefix: '/authentication', controller: authenticationRoutes },
-  { prefix: '/authentication', controller: mfaRespondRoutes },
-  { prefix: '/projects', controller: projectRoutes },
-  { prefix: '/sharedclouddrive', controller: sharedCloudDriveRoutes },
-  { prefix: '/user', controller: userRoutes },
-  { prefix: '/user', controller: mfaRoutes },
-  { prefix: '/usergroup', controller: userGroupRoutes },
-  { prefix: '/userspermission', controller: usersPermissionRoutes },
-  { prefix: '/apitoken', controller: apiTokenRoutes },
+const controllers: { prefix?: string; web: string[]; controller: Controller }[] = [
+  { prefix: '/management', web: [], controller: managementRoutes },
+  { prefix: '/authentication', web: [WEB_AUTHENTICATION_PREFIX], controller: authenticationRoutes },
+  { prefix: '/authentication', web: [WEB_AUTHENTICATION_PREFIX], controller: mfaRespondRoutes },
+  { web: [WEB_AUTHENTICATION_PREFIX], controller: requestTokenRoutes }, // the Web handshake: no Click twin
+  { prefix: '/projects', web: web('project'), controller: projectRoutes },
+  { prefix: '/sharedclouddrive', web: web('sharedclouddrive'), controller: sharedCloudDriveRoutes },
+  { prefix: '/user', web: web('user'), controller: userRoutes },
+  { prefix: '/user', web: web('user'), controller: mfaRoutes },
+  { prefix: '/usergroup', web: web('usergroup'), controller: userGroupRoutes },
+  { prefix: '/userspermission', web: web('permission'), controller: usersPermissionRoutes },
+  { prefix: '/apitoken', web: web('apitoken'), controller: apiTokenRoutes },
 ];
 
 export interface BuildOptions {
@@ -91,6 +99,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(rateLimit, { global: false, ...(ctx.store.changes ? { store: sharedRateLimitStore(ctx) } : {}) });
   installChangeFeed(app, ctx); // several instances on one database: before the session check and the caches
   installAuth(app, ctx); // also makes every route registered from here on declare its access
+  installRequestTokenCheck(app, ctx); // the Web handshake's requestToken, after validation, before the handlers
   installResponseCache(app, ctx); // after authentication: a cached answer is still only for a valid session
   installMethodCheck(app);
   installETags(app);
@@ -98,7 +107,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await installOpenApi(app); // before the controllers: it documents every route it sees registered
   await installNotifications(app, port); // before the controllers: its onResponse hook must cover them all
 
-  for (const { prefix, controller } of controllers) await app.register(controller, { prefix });
+  for (const { prefix, web: webPrefixes, controller } of controllers) {
+    for (const mount of [...(prefix === undefined ? [] : [prefix]), ...webPrefixes])
+      await app.register(controller, { prefix: mount });
+  }
   await app.register(consoleRoutes); // the web console's static files at /
   return app;
 }

@@ -27,6 +27,8 @@ export interface Config {
   /** Login attempts allowed per username and address within loginRateWindowMs. */
   loginRateMax: number;
   loginRateWindowMs: number;
+  /** Lifetime of a Web API request token (POST /api/authentication/request_token), in ms: 60 s as documented. */
+  requestTokenTtlMs: number;
   logLevel: string;
   /** Log destination: a file path, or undefined for stdout. */
   logFile?: string;
@@ -82,6 +84,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     bodyLimitBytes: int('CLICKD_BODY_LIMIT', env.CLICKD_BODY_LIMIT, 1024 * 1024),
     loginRateMax: int('CLICKD_LOGIN_RATE_MAX', env.CLICKD_LOGIN_RATE_MAX, 10),
     loginRateWindowMs: 60_000,
+    requestTokenTtlMs: 60_000,
     logLevel: env.CLICKD_LOG_LEVEL || 'info',
     logFile: env.CLICKD_LOG_FILE || undefined,
     responseCache: env.CLICKD_RESPONSE_CACHE !== '0' && env.CLICKD_RESPONSE_CACHE?.toLowerCase() !== 'false',

@@ -1077,7 +1077,8 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
   test('the API reference at /docs renders every controller from the agent alone, under its CSP', async () => {
     const page = await newPage();
     await page.goto(`${server.url}/docs`);
-    await page.locator('.opblock').first().waitFor();
+    // The document lists both route shapes (Click and Web, issue 10): about twice the operations to read.
+    await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
     const tags = await page.locator('.opblock-tag').allTextContents();
     for (const tag of ['Authentication', 'Projects', 'SharedCloudDrive', 'User', 'UserGroup', 'UsersPermission']) {
       assert.ok(
@@ -1085,6 +1086,14 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
         `${tag} among ${tags.join(', ')}`,
       );
     }
+    // The Web API's operations are listed too, under their own tags (closed until clicked).
+    assert.ok(
+      tags.some((t) => t.startsWith('Web API: Projects')),
+      `Web API: Projects among ${tags.join(', ')}`,
+    );
+    assert.equal(await page.locator('.opblock').count(), await page.locator('.opblock').filter({ hasNotText: '/api/' }).count());
+    await page.locator('.opblock-tag', { hasText: 'Web API: Projects' }).click();
+    await page.locator('[id$="-api_v1_project_get_all"]').waitFor();
     assert.ok(
       seen.requests.some((url) => url.endsWith('/docs/json')),
       'the page loaded the document',

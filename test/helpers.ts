@@ -70,7 +70,10 @@ export interface Response<T = any> {
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
-/** An HTTP client bound to a server and, optionally, a token passed as ?token= like the docs do. */
+/**
+ * An HTTP client bound to a server and, optionally, a token passed as ?token= like the Click docs do; on the
+ * Web routes (/api/...), which take it only as a header, as `Authorization: Bearer` like the Web docs do.
+ */
 export class Client {
   constructor(
     readonly baseUrl: string,
@@ -83,7 +86,7 @@ export class Client {
 
   url(route: string, query: Query = {}): string {
     const url = new URL(route, this.baseUrl);
-    if (this.token !== undefined && !('token' in query)) url.searchParams.set('token', this.token);
+    if (this.token !== undefined && !('token' in query) && !isWebRoute(route)) url.searchParams.set('token', this.token);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     return url.toString();
   }
@@ -94,6 +97,8 @@ export class Client {
     options: { query?: Query; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
   ): Promise<Response<T>> {
     const headers: Record<string, string> = { ...options.headers };
+    if (this.token !== undefined && isWebRoute(route) && !('token' in (options.query ?? {})))
+      headers.authorization ??= `Bearer ${this.token}`;
     let body: string | undefined;
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) {
@@ -120,6 +125,8 @@ export class Client {
     return this.request<T>('DELETE', route, { query });
   }
 }
+
+const isWebRoute = (route: string) => route.toLowerCase().startsWith('/api/');
 
 export interface TestAccount {
   accountId: string;

@@ -167,6 +167,14 @@ describe('the document, as generators read it', () => {
       .map(([, p]) => p)
       .sort();
     assert.deepEqual(limited, [
+      // The Web twins (test/web-routes.test.ts), and the Web handshake's request_token.
+      '/api/authentication/confirm_signup',
+      '/api/authentication/forgot_password',
+      '/api/authentication/login',
+      '/api/authentication/mfa_respond',
+      '/api/authentication/request_token',
+      '/api/authentication/resend_confirmation_email',
+      '/api/v1/user/set_mfa',
       '/authentication/confirm_signup',
       '/authentication/forgot_password',
       '/authentication/login',

@@ -5,7 +5,8 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { Type } from 'typebox';
 import { FileSet } from './files.js';
-import { SORT_FIELDS } from './paging.js';
+import { SORT_FIELDS, TokenQuery } from './paging.js';
+import { isWebAlias, shapeOf, WEB_ALIAS_PREFIX, WEB_PREFIX } from './shape.js';
 
 /**
  * The OpenAPI 3.1 document (GET /openapi.json) and its reference page (GET /docs), generated from the
@@ -132,7 +133,7 @@ function declaresNoBody(schema: unknown): boolean {
 }
 
 /** Public routes that still answer 401: login (wrong credentials). */
-const AUTHENTICATES = new Set(['/authentication/login']);
+const AUTHENTICATES = new Set(['/authentication/login', '/api/authentication/login']);
 
 const ACCESS_TEXT: Record<string, string> = {
   public: 'No token needed.',
@@ -151,6 +152,18 @@ function describeOperation(schema: Schema, route: RouteOptions, response: Schema
       'Connect with a WebSocket upgrade (`ws://`), passing the token as `?token=` or an `Authorization: Bearer` header.',
     );
   } else parts.push(ACCESS_TEXT[String(route.config?.access)] ?? '');
+  if (shapeOf(route.url) === 'web') {
+    parts.push(
+      route.config?.access === 'public'
+        ? `The Web API's route (deprecated alias without /v1: ${WEB_ALIAS_PREFIX}/...).`
+        : `The Web API's route: the token only as an \`Authorization: Bearer\` header (\`?token=\` is 401). The deprecated alias without /v1 (${WEB_ALIAS_PREFIX}/<resource>/<action>) answers the same.`,
+    );
+  }
+  if (route.config?.requestToken === true) {
+    parts.push(
+      'Needs `requestToken` in the body: a fresh one from `POST /api/authentication/request_token` (expired or used: 499 TOKEN).',
+    );
+  }
   const ok = response['200'] as Schema | undefined;
   if (ok?.type === 'null') parts.push('Answers HTTP 200 with no body.');
   const query = schema.querystring as Schema | undefined;
@@ -166,6 +179,8 @@ function describeOperation(schema: Schema, route: RouteOptions, response: Schema
   return parts.filter(Boolean).join('\n\n');
 }
 
+const SESSION_TOKEN_DESCRIPTION = (TokenQuery.token as { description?: string }).description;
+
 const BOOLEAN_PATTERN = '^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0)$';
 
 /**
@@ -173,11 +188,14 @@ const BOOLEAN_PATTERN = '^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0)$';
  * any case and 1/0) typed as booleans, and `sortfield` with the list's allowed values (matched
  * case-insensitively, so the validation schema cannot carry the enum itself).
  */
-function documentQuery(query: Schema | undefined): Schema | undefined {
+function documentQuery(query: Schema | undefined, web: boolean): Schema | undefined {
   const properties = query?.properties as Record<string, Schema> | undefined;
   if (!properties) return undefined;
   const documented: Record<string, Schema> = {};
   for (const [name, property] of Object.entries(properties)) {
+    // The session token's ?token= (which the token security scheme stands for on Click) is no parameter of
+    // the Web routes: they take it in the Bearer header only. A public route's own `token` (an invitation's) stays.
+    if (web && name === 'token' && property.description === SESSION_TOKEN_DESCRIPTION) continue;
     if (property.pattern === BOOLEAN_PATTERN) {
       const { pattern: _pattern, type: _type, ...rest } = property;
       documented[name] = {
@@ -201,6 +219,9 @@ function documentRoute({ schema, url, route }: { schema?: Schema; url: string; r
 } {
   const base: Schema = schema ?? {};
   if (base.hide) return { schema: base, url };
+  // The deprecated un-versioned Web alias answers like /api/v1/...; documented once, there.
+  if (isWebAlias(url)) return { schema: { ...base, hide: true }, url };
+  const web = shapeOf(url) === 'web';
   const isPublic = route.config?.access === 'public';
   const response: Schema = {};
   for (const [code, declared] of Object.entries((base.response as Schema | undefined) ?? {})) {
@@ -243,19 +264,25 @@ function documentRoute({ schema, url, route }: { schema?: Schema; url: string; r
   response['500'] ??= { type: 'null', description: 'Unexpected error; no body (the server log has it, with the request id).' };
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   // A stable name for generated clients: /projects/get_all → projects_get_all.
+  const fromUrl = url.replace(/^\//, '').replace(/[^A-Za-z0-9]+/g, '_');
+  // A controller's own operationIds name its Click route; its Web twin's are named from its URL and method.
   const operationId =
-    base.operationId ?? (methods.length === 1 ? url.replace(/^\//, '').replace(/[^A-Za-z0-9]+/g, '_') : undefined);
-  const querystring = documentQuery(base.querystring as Schema | undefined);
+    web && base.operationId !== undefined && methods.length === 1
+      ? `${fromUrl}_${methods[0]!.toLowerCase()}`
+      : (base.operationId ?? (methods.length === 1 ? fromUrl : undefined));
+  const querystring = documentQuery(base.querystring as Schema | undefined, web);
+  const tags = web ? ((base.tags as string[] | undefined) ?? []).map(webTag) : base.tags;
   const headers = documentHeaders(route, base.headers as Schema | undefined);
   return {
     schema: {
       ...base,
+      ...(tags ? { tags } : {}),
       ...(querystring ? { querystring } : {}),
       ...(headers ? { headers } : {}),
       ...(operationId ? { operationId } : {}),
       description: base.description ?? describeOperation(base, route, response),
       response,
-      ...(isPublic ? {} : { security: [{ token: [] }, { bearer: [] }] }),
+      ...(isPublic ? {} : { security: web ? [{ bearer: [] }] : [{ token: [] }, { bearer: [] }] }),
     },
     url,
   };
@@ -291,7 +318,15 @@ ETag, else HTTP 412 \`PRECONDITION\` and nothing changes.
 **Safe retries.** Every POST that creates something takes an \`Idempotency-Key\` header (1 to 255 characters): a
 retry with the same key and request within 24 hours replays the first answer with \`Idempotent-Replayed: true\`;
 the same key with another request is HTTP 422, and HTTP 409 while the first is still running (code
-\`IDEMPOTENCY\`).`;
+\`IDEMPOTENCY\`).
+
+**The Web API's route shape** (the operations tagged "Web API: ..."): the same controllers under
+\`${WEB_PREFIX}/<resource>/<action>\` (\`project\` for \`/projects/\`, \`permission\` for \`/userspermission/\`;
+\`sharedclouddrive\`, \`user\`, \`usergroup\`, \`apitoken\` as on Click), also answered under the deprecated
+alias \`${WEB_ALIAS_PREFIX}/<resource>/<action>\` (not listed again). There the token goes only in an
+\`Authorization: Bearer\` header (\`?token=\` is 401). Web authentication is at \`/api/authentication/<action>\`
+with the request-token handshake: \`POST /api/authentication/request_token\` answers a one-shot token, valid 60
+seconds, that login, mfa_respond, logout, forgot_password and reset_password need as \`requestToken\` in their body.`;
 
 /**
  * The reference page: Swagger UI (the swagger-ui-dist files, read on first use) pointed at the document.
@@ -345,12 +380,20 @@ window.onload = function () {
     url: resolveUrl('./json'),
     dom_id: '#swagger-ui',
     deepLinking: true,
-    docExpansion: 'list',
+    docExpansion: 'none',
     defaultModelsExpandDepth: 0,
     displayRequestDuration: true,
     validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis],
     layout: 'BaseLayout',
+    // The Click API's tags open, the Web API's closed (a click opens each): Swagger UI stops rendering when
+    // all ~150 operations of both shapes are open at once, and renders the page faster this way.
+    onComplete: function () {
+      (window.ui.specSelectors.tags() || []).forEach(function (tag) {
+        var name = tag.get('name');
+        if (name.indexOf('Web API') !== 0) window.ui.layoutActions.show(['operations-tag', name], true);
+      });
+    },
   });
 };
 `;
@@ -391,6 +434,14 @@ const TAGS = [
   { name: 'WebSockets', description: 'Notifications of the changes made in your account, as WebSocket frames.' },
 ];
 
+/** A Web route's tag: its Click controller's, marked as the Web API's (e.g. "Web API: Projects"). */
+const webTag = (tag: string) => `Web API: ${tag}`;
+
+const WEB_TAGS = TAGS.filter((t) => !['Management', 'WebSockets'].includes(t.name)).map((t) => ({
+  name: webTag(t.name),
+  description: `${t.description} The Web API's route shape: ${t.name === 'Authentication' ? '/api/authentication/' : `${WEB_PREFIX}/`}..., the token as a Bearer header only.`,
+}));
+
 const UNAUTHENTICATED_EXAMPLE = { type: 'AUTH', status: 401, errors: { AUTH: ['The token is not valid.'] } };
 
 /**
@@ -429,7 +480,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
   const registry: RegisteredRoute[] = [];
   registries.set(app, registry);
   app.addHook('onRoute', (route) => {
-    const hidden = (route.schema as Schema | undefined)?.hide === true;
+    const hidden = (route.schema as Schema | undefined)?.hide === true || isWebAlias(route.url);
     const isPublic = route.config?.access === 'public';
     for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
       registry.push({ method, url: route.url, hidden, public: isPublic });
@@ -449,7 +500,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         license: { name: 'MIT', identifier: 'MIT' },
       },
       servers: [{ url: 'http://localhost:29123', description: 'The agent on this machine (`clickd serve`).' }],
-      tags: TAGS,
+      tags: [...TAGS, ...WEB_TAGS],
       components: {
         securitySchemes: {
           token: {

@@ -5,6 +5,7 @@ import * as permissions from './permissions.js';
 import * as users from './users.js';
 import * as sessions from './sessions.js';
 import * as oneTimeTokens from './oneTimeTokens.js';
+import * as requestTokens from './requestTokens.js';
 import * as apiTokens from './apiTokens.js';
 import * as assignments from './projectSharedCloudDrives.js';
 import * as userGroupMembers from './userGroupMembers.js';
@@ -25,6 +26,7 @@ const repositories = {
   users,
   sessions,
   oneTimeTokens,
+  requestTokens,
   apiTokens,
   assignments,
   userGroupMembers,

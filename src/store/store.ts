@@ -7,6 +7,7 @@ import type * as accessModule from './access.js';
 import type * as apiTokensModule from './apiTokens.js';
 import type * as invitationsModule from './invitations.js';
 import type * as oneTimeTokensModule from './oneTimeTokens.js';
+import type * as requestTokensModule from './requestTokens.js';
 import type * as assignmentsModule from './projectSharedCloudDrives.js';
 import type * as sessionsModule from './sessions.js';
 import type * as membershipsModule from './userGroupMembers.js';
@@ -22,6 +23,7 @@ type Functions<M> = { [K in keyof M as M[K] extends (...args: any[]) => unknown 
 export type UsersRepository = Functions<typeof usersModule>;
 export type SessionsRepository = Functions<typeof sessionsModule>;
 export type OneTimeTokensRepository = Functions<typeof oneTimeTokensModule>;
+export type RequestTokensRepository = Functions<typeof requestTokensModule>;
 export type ApiTokensRepository = Functions<typeof apiTokensModule>;
 export type AssignmentsRepository = Functions<typeof assignmentsModule>;
 export type MembershipsRepository = Functions<typeof membershipsModule>;
@@ -50,6 +52,8 @@ export interface Store {
   readonly users: UsersRepository;
   readonly sessions: SessionsRepository;
   readonly oneTimeTokens: OneTimeTokensRepository;
+  /** The Web authentication handshake's one-shot request tokens. */
+  readonly requestTokens: RequestTokensRepository;
   readonly apiTokens: ApiTokensRepository;
   /** Project-drive assignments (project_shared_cloud_drives). */
   readonly assignments: AssignmentsRepository;

@@ -22,6 +22,7 @@ export interface Database {
   user_group_project_permissions: UserGroupProjectPermissionTable;
   user_group_shared_cloud_drive_permissions: UserGroupSharedCloudDrivePermissionTable;
   record_counts: RecordCountTable;
+  request_tokens: RequestTokenTable;
   idempotency_keys: IdempotencyKeyTable;
   clickd_settings: SettingTable;
   clickd_rate_limits: RateLimitTable;
@@ -202,6 +203,15 @@ export interface UserGroupSharedCloudDrivePermissionTable extends PermissionColu
 }
 
 /** Live (non-deleted) record counts per account and table, kept in the same transaction as each write. */
+/** A one-shot request token of the Web authentication handshake (no account: the caller is not signed in). */
+export interface RequestTokenTable {
+  /** SHA-256 of the token. */
+  token_hash: string;
+  expires_at: string;
+  used_at: string | null;
+  create_date: string;
+}
+
 export interface RecordCountTable {
   account_id: string;
   table_name: string;

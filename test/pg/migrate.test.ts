@@ -16,6 +16,7 @@ const TABLES = [
   'project_shared_cloud_drives',
   'projects',
   'record_counts',
+  'request_tokens',
   'sessions',
   'shared_cloud_drives',
   'user_group_project_permissions',
@@ -31,7 +32,7 @@ const TABLES = [
 // session id): the only ones allowed not to lead with account_id.
 const GLOBAL_INDEXES = ['users_username_key', 'one_time_tokens_hash', 'sessions_id', 'accounts_pkey'];
 // Tables of the service, not of an account (shared by its instances; a reference table on Citus): keyed by name.
-const SERVICE_TABLES = ['clickd_settings', 'clickd_rate_limits'];
+const SERVICE_TABLES = ['clickd_settings', 'clickd_rate_limits', 'request_tokens'];
 
 describe('PostgreSQL migrations', () => {
   test('several instances starting at once: each migration applied once, the schema complete', async () => {
@@ -109,7 +110,9 @@ describe('PostgreSQL migrations', () => {
           : table === 'record_counts'
             ? 'account_id,table_name'
             : SERVICE_TABLES.includes(table)
-              ? 'key'
+              ? table === 'request_tokens'
+                ? 'token_hash'
+                : 'key'
               : table === 'idempotency_keys'
                 ? 'account_id,user_id,idempotency_key'
                 : 'account_id,id',

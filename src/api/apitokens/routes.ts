@@ -1,14 +1,26 @@
+import type { Static } from 'typebox';
 import type { App } from '../../http/types.js';
 import { createApiToken, deleteApiToken } from '../../domain/apiTokens.js';
-import { Done } from '../../http/paging.js';
+import { Done, parseListOptions } from '../../http/paging.js';
+import { shapeOf } from '../../http/shape.js';
 import * as records from '../../records/index.js';
-import { ApiTokenList, ApiTokenQuery, CreatedApiToken, DeleteApiTokenQuery, InsertApiTokenBody } from './schema.js';
+import {
+  API_TOKEN_SORT,
+  ApiTokenList,
+  ApiTokenQuery,
+  CreatedApiToken,
+  DeleteApiTokenQuery,
+  InsertApiTokenBody,
+  WebApiTokenQuery,
+} from './schema.js';
 
 const tags = ['ApiToken'];
 
 /** Every user, admin or not, manages their own API tokens, and only those. */
 export async function apiTokenRoutes(app: App): Promise<void> {
   const ctx = app.ctx;
+  // The Web API pages this list (page, pagesize, sortfield, descending) and still answers a plain array.
+  const web = shapeOf(app.prefix) === 'web';
 
   app.get(
     '/get_all',
@@ -16,14 +28,28 @@ export async function apiTokenRoutes(app: App): Promise<void> {
       config: { access: 'self' },
       schema: {
         tags,
-        summary: "The caller's API tokens, newest first, without their values (a plain array).",
-        querystring: ApiTokenQuery,
+        summary: web
+          ? "A page of the caller's API tokens (newest first unless sorted otherwise), without their values: a plain array, not a DTOCollection."
+          : "The caller's API tokens, newest first, without their values (a plain array).",
+        querystring: web ? WebApiTokenQuery : ApiTokenQuery,
         response: { 200: ApiTokenList },
       },
     },
     async (request) => {
       const { accountId, userId } = request.principal;
-      return (await ctx.store.apiTokens.listUserApiTokens(ctx.store.db, accountId, userId)).map(records.apiToken.present);
+      const tokens = (await ctx.store.apiTokens.listUserApiTokens(ctx.store.db, accountId, userId)).map(records.apiToken.present);
+      if (!web) return tokens;
+      const options = parseListOptions(request.query as Static<typeof WebApiTokenQuery>, API_TOKEN_SORT, {
+        sortfield: 'CreateDate',
+        descending: true,
+      });
+      return pageOf(
+        tokens,
+        options.sortColumn as keyof (typeof tokens)[number],
+        options.descending,
+        options.page,
+        options.pageSize,
+      );
     },
   );
 
@@ -61,4 +87,16 @@ export async function apiTokenRoutes(app: App): Promise<void> {
       return reply.code(200).send();
     },
   );
+}
+
+/** One page of a user's tokens (a handful: sorted here), by a field then by id, so that pages never overlap. */
+function pageOf<T extends { id: string }>(items: T[], field: keyof T, descending: boolean, page: number, pageSize: number): T[] {
+  const key = (item: T) => item[field] as string | null;
+  const sorted = [...items].sort((a, b) => {
+    const x = key(a) ?? '';
+    const y = key(b) ?? '';
+    const order = x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return descending ? -order : order;
+  });
+  return sorted.slice((page - 1) * pageSize, page * pageSize);
 }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { TokenQuery, Uuid } from '../../http/paging.js';
+import { pagingQuery, sortable, TokenQuery, Uuid } from '../../http/paging.js';
 import { API_TOKEN_TITLE_MAX } from '../../domain/apiTokens.js';
 import { apiToken } from '../../records/index.js';
 
@@ -28,3 +28,13 @@ export const InsertApiTokenBody = Type.Object({
 
 export const ApiTokenQuery = Type.Object(TokenQuery);
 export const DeleteApiTokenQuery = Type.Object({ ...TokenQuery, id: Uuid('The API token to delete.') });
+
+/** The Web API's get_all sort fields (API name → the listed token's key). */
+export const API_TOKEN_SORT: Record<string, string> = {
+  CreateDate: 'createDate',
+  Title: 'title',
+  ExpirationDate: 'expirationDate',
+};
+
+/** The Web API's get_all query: paged, by default newest first (sortfield CreateDate, descending true). */
+export const WebApiTokenQuery = sortable(pagingQuery('CreateDate'), API_TOKEN_SORT);

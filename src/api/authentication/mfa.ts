@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../../http/types.js';
 import { challengeOwner, respondToMfaChallenge } from '../../domain/mfa.js';
 import { ApiError } from '../../errors.js';
+import { handshake } from './requestToken.js';
 import { LoginResponse } from './schema.js';
 
 export const MfaRespondBody = Type.Object({
@@ -17,6 +18,7 @@ export const MfaRespondBody = Type.Object({
 /** The second step of an MFA login (public, like login). */
 export async function mfaRespondRoutes(app: App): Promise<void> {
   const ctx = app.ctx;
+  const respond = handshake(app.prefix, MfaRespondBody);
 
   app.post(
     '/mfa_respond',
@@ -24,6 +26,7 @@ export async function mfaRespondRoutes(app: App): Promise<void> {
       config: {
         access: 'public',
         public: true,
+        requestToken: respond.requestToken,
         // Limited per address and the user behind the challenge, as login is per address and username.
         rateLimit: {
           max: ctx.config.loginRateMax,
@@ -40,7 +43,7 @@ export async function mfaRespondRoutes(app: App): Promise<void> {
       schema: {
         tags: ['Authentication'],
         summary: 'Completes a login that answered challenge 1 (TOTP) with the code; answers like login, with challenge 0.',
-        body: MfaRespondBody,
+        body: respond.body,
         response: { 200: LoginResponse },
       },
     },

@@ -9,6 +9,7 @@ import { hashPassword, verifyPassword } from '../../domain/passwords.js';
 import { confirmationCode, randomToken, sha256 } from '../../domain/secrets.js';
 import { authenticate, endSessionOfToken, openSession } from '../../domain/sessions.js';
 import { tokenOf } from '../../http/auth.js';
+import { handshake } from './requestToken.js';
 import { Done } from '../../http/paging.js';
 import { AccessDenied, ApiError, InactiveUser, Invalid, TokenInvalid, Unauthenticated } from '../../errors.js';
 import { UserStatus } from '../../store/values.js';
@@ -41,7 +42,8 @@ function attemptLimit(ctx: AppContext, field: 'username' | 'email') {
     keyGenerator: (request: FastifyRequest) => {
       const body = request.body as Record<string, unknown> | undefined;
       const name = typeof body?.[field] === 'string' ? (body[field] as string).toLowerCase() : '';
-      return `${request.routeOptions.url}|${request.ip}|${name}`;
+      // By action, not URL: the Click and Web routes of one action count against the same attempts.
+      return `authentication/${(request.routeOptions.url ?? '').split('/').pop()!.toLowerCase()}|${request.ip}|${name}`;
     },
     errorResponseBuilder: () => new ApiError('SECURITY', 'Too many attempts; wait a minute and try again.', 429),
   };
@@ -91,15 +93,20 @@ export async function authenticationRoutes(app: App): Promise<void> {
   const ctx = app.ctx;
   const { store } = ctx;
   const { db } = store;
+  // On the Web routes, these bodies also carry the handshake's requestToken (requestToken.ts).
+  const login = handshake(app.prefix, LoginBody);
+  const logout = handshake(app.prefix, LogoutBody);
+  const forgotPassword = handshake(app.prefix, UsernameBody);
+  const resetPassword = handshake(app.prefix, ResetPasswordBody);
 
   app.post(
     '/login',
     {
-      config: { access: 'public', rateLimit: attemptLimit(ctx, 'username') },
+      config: { access: 'public', requestToken: login.requestToken, rateLimit: attemptLimit(ctx, 'username') },
       schema: {
         tags,
         summary: 'Signs in with username (email) and password.',
-        body: LoginBody,
+        body: login.body,
         response: { 200: LoginResponse },
       },
     },
@@ -129,8 +136,8 @@ export async function authenticationRoutes(app: App): Promise<void> {
   app.post(
     '/logout',
     {
-      config: { access: 'public' },
-      schema: { tags, summary: 'Ends the session of the given token at once.', body: LogoutBody, response: Done },
+      config: { access: 'public', requestToken: logout.requestToken },
+      schema: { tags, summary: 'Ends the session of the given token at once.', body: logout.body, response: Done },
     },
     async (request, reply) => {
       await endSessionOfToken(ctx, request.body.jwtToken);
@@ -204,8 +211,13 @@ export async function authenticationRoutes(app: App): Promise<void> {
   app.post(
     '/forgot_password',
     {
-      config: { access: 'public', rateLimit: attemptLimit(ctx, 'username') },
-      schema: { tags, summary: 'Emails a one-time password reset token (valid one hour).', body: UsernameBody, response: Done },
+      config: { access: 'public', requestToken: forgotPassword.requestToken, rateLimit: attemptLimit(ctx, 'username') },
+      schema: {
+        tags,
+        summary: 'Emails a one-time password reset token (valid one hour).',
+        body: forgotPassword.body,
+        response: Done,
+      },
     },
     async (request, reply) => {
       const user = await store.users.findUserByUsername(db, request.body.username);
@@ -231,12 +243,12 @@ export async function authenticationRoutes(app: App): Promise<void> {
   app.post(
     '/reset_password',
     {
-      config: { access: 'public' },
+      config: { access: 'public', requestToken: resetPassword.requestToken },
       schema: {
         tags,
         summary: 'Sets a new password: with a session token and the current password, or with an emailed reset token.',
         querystring: AuthQuery,
-        body: ResetPasswordBody,
+        body: resetPassword.body,
         response: Done,
       },
     },

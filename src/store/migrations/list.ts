@@ -8,6 +8,7 @@ export const MIGRATION_NAMES = [
   '002_record_counts',
   '003_mfa_last_step',
   '005_idempotency_keys',
+  '006_request_tokens',
   '007_hosted',
 ] as const;
 

@@ -4,6 +4,7 @@ import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_record_counts.js';
 import * as m003 from './migrations/003_mfa_last_step.js';
 import * as m005 from './migrations/005_idempotency_keys.js';
+import * as m006 from './migrations/006_request_tokens.js';
 import * as m007 from './migrations/007_hosted.js';
 
 /** The SQLite migration history, in order (store/migrations/list.ts names it for both backends). Append only. */
@@ -12,6 +13,7 @@ const sqliteMigrations: Record<MigrationName, Migration> = {
   '002_record_counts': m002,
   '003_mfa_last_step': m003,
   '005_idempotency_keys': m005,
+  '006_request_tokens': m006,
   '007_hosted': m007,
 };
 
