@@ -33,10 +33,14 @@ const bodyAjv = makeAjv(false);
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : queryAjv;
   let compiled: ValidateFunction | undefined;
+  // What the two checks around Ajv's look at, found once per schema rather than on every request: most
+  // query schemas have no size limit to check first, and only their numeric parameters can be non-finite.
+  const sized = hasSizeLimit(schema as SizeSchema);
+  const numeric = httpPart === 'body' ? [] : numericKeys(schema as NumericSchema);
   const validate = (data: unknown) => {
     // Size limits first: a 1 MiB array of 349,000 items must not be checked item by item (and every
     // error of every item collected) before its length is found to be over the limit.
-    const oversized = sizeLimitError(schema as SizeSchema, data, '');
+    const oversized = sized ? sizeLimitError(schema as SizeSchema, data, '') : undefined;
     if (oversized) {
       validate.errors = [oversized];
       return false;
@@ -44,9 +48,9 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
     compiled ??= ajv.compile(schema);
     const valid = compiled(data);
     validate.errors = compiled.errors;
-    if (valid && httpPart !== 'body') {
+    if (valid && numeric.length > 0) {
       // Ajv coerces "Infinity" and "1e309" to Infinity and does not check the result again.
-      const infinite = nonFiniteError(data);
+      const infinite = nonFiniteError(data, numeric);
       if (infinite) {
         validate.errors = [infinite];
         return false;
@@ -63,6 +67,14 @@ interface SizeSchema {
   maxLength?: number;
   items?: SizeSchema;
   properties?: Record<string, SizeSchema>;
+}
+
+/** Whether the schema declares a maxItems or maxLength anywhere sizeLimitError looks. */
+function hasSizeLimit(schema: SizeSchema | undefined): boolean {
+  if (!schema || typeof schema !== 'object') return false;
+  if (schema.maxItems !== undefined || schema.maxLength !== undefined) return true;
+  if (hasSizeLimit(schema.items)) return true;
+  return Object.values(schema.properties ?? {}).some((child) => hasSizeLimit(child));
 }
 
 /**
@@ -97,10 +109,42 @@ function sizeLimitError(schema: SizeSchema | undefined, data: unknown, instanceP
   return undefined;
 }
 
+interface NumericSchema {
+  type?: string | string[];
+  properties?: Record<string, NumericSchema>;
+  anyOf?: NumericSchema[];
+  oneOf?: NumericSchema[];
+}
+
+const NUMERIC_TYPES = ['number', 'integer'];
+
+/** Whether a value of this schema may be a number (after coercion). */
+function mayBeNumber(schema: NumericSchema | undefined): boolean {
+  if (!schema || typeof schema !== 'object') return false;
+  const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
+  if (types.some((t) => NUMERIC_TYPES.includes(t))) return true;
+  // No type at all: anything goes, numbers included.
+  if (schema.type === undefined && !schema.anyOf && !schema.oneOf && !schema.properties) return true;
+  return [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].some((s) => mayBeNumber(s));
+}
+
+/**
+ * The top-level parameters that may hold a number once coerced: the declared ones whose schema allows a
+ * number (an undeclared parameter is not coerced and stays text), or `['*']` for a schema without declared
+ * properties.
+ */
+function numericKeys(schema: NumericSchema | undefined): string[] {
+  if (!schema || typeof schema !== 'object' || !schema.properties) return ['*'];
+  const properties = schema.properties;
+  return Object.keys(properties).filter((key) => mayBeNumber(properties[key]));
+}
+
 /** A query parameter that coercion turned into Infinity or NaN, reported as Ajv reports a wrong type. */
-function nonFiniteError(data: unknown): ErrorObject | undefined {
+function nonFiniteError(data: unknown, keys: readonly string[]): ErrorObject | undefined {
   if (!data || typeof data !== 'object') return undefined;
-  for (const [key, value] of Object.entries(data)) {
+  const record = data as Record<string, unknown>;
+  for (const key of keys[0] === '*' ? Object.keys(record) : keys) {
+    const value = record[key];
     if (typeof value === 'number' && !Number.isFinite(value)) {
       return { keyword: 'type', instancePath: `/${key}`, schemaPath: '#/type', params: { type: 'number', finite: true } };
     }
