@@ -165,7 +165,7 @@ export function budget(results) {
       target: 120,
       lowerIsBetter: true,
       unit: ' MB',
-      why: 'The idle agent is ~80 MB (Node.js itself ~40 MB, of which ~27 MB is its own binary mapped in; the loaded code and route schemas most of the rest). Under load V8 would grow the young generation to 32 MB and let the old one fill up to several times what survives; the agent caps the first at 8 MB and collects the second at 10 % growth (src/heap.ts, CLICKD_COMPACT_HEAP).',
+      why: 'The idle agent is ~80 MB (Node.js itself ~40 MB, of which ~27 MB is its own binary mapped in; the loaded code and route schemas most of the rest). Under load V8 would grow the young generation to 32 MB and let the old one fill up to several times what survives; the agent caps the first at 8 MB and collects the second at 10 % growth (src/heap.ts, CLICKD_COMPACT_HEAP). Node.js 24 maps ~8 MB more of its own binary and keeps bytecode in a separate space; Maglev is turned off (its worker-thread arenas and code: ~10 MB).',
     },
     {
       name: 'peak memory under load, lists without the cache',
@@ -181,7 +181,7 @@ export function budget(results) {
       target: 120,
       lowerIsBetter: true,
       unit: ' MB',
-      why: 'Each details answer is ~440 KB; 10 are in flight at once, as SQLite strings, then as the body being written (large objects, outside the capped young generation).',
+      why: 'Each details answer is ~440 KB; 10 are in flight at once, as SQLite strings (large objects, outside the capped young generation), then as bytes in reused buffers while written (src/http/paging.ts).',
     },
   ];
   for (const item of items) {
