@@ -268,8 +268,9 @@ function renderRun(results, h) {
     lines.push(`${h} Ratios measured with their two loads alternated`, '');
     lines.push('Three rounds of the first load then the second, back to back; the budget takes the median ratio.', '');
     for (const [key, r] of ratios) {
-      const rounds = r.rounds.map((x) => `${x.a}/${x.b} = ${x.ratio.toFixed(2)}`).join('; ');
-      lines.push(`- ${key}: **${r.value.toFixed(2)}** (${r.a} / ${r.b}, req/s: ${rounds})`);
+      // A round in which the second load got no answer at all has no ratio (null in the JSON file).
+      const rounds = r.rounds.map((x) => `${x.a}/${x.b} = ${fmt(x.ratio)}`).join('; ');
+      lines.push(`- ${key}: **${fmt(r.value)}** (${r.a} / ${r.b}, req/s: ${rounds})`);
     }
     lines.push('');
   }
