@@ -183,7 +183,7 @@ export function budget(results) {
       target: 120,
       lowerIsBetter: true,
       unit: ' MB',
-      why: 'The idle agent is ~80 MB (Node.js itself ~40 MB, of which ~27 MB is its own binary mapped in; the loaded code and route schemas most of the rest). Under load V8 would grow the young generation to 32 MB and let the old one fill up to several times what survives; the agent caps the first at 8 MB and collects the second at 10 % growth (src/heap.ts, CLICKD_COMPACT_HEAP).',
+      why: 'The idle agent is ~80 MB (Node.js itself ~40 MB, of which ~27 MB is its own binary mapped in; the loaded code and route schemas most of the rest). Under load V8 would grow the young generation to 32 MB and let the old one fill up to several times what survives; the agent caps the first at 8 MB and collects the second at 10 % growth (src/heap.ts, CLICKD_COMPACT_HEAP). Node.js 24 maps ~8 MB more of its own binary and keeps bytecode in a separate space; Maglev is turned off (its worker-thread arenas and code: ~10 MB).',
     },
     {
       name: 'peak memory under load, lists without the cache',
@@ -199,7 +199,7 @@ export function budget(results) {
       target: 120,
       lowerIsBetter: true,
       unit: ' MB',
-      why: 'Each details answer is ~440 KB; 10 are in flight at once, as SQLite strings, then as the body being written (large objects, outside the capped young generation).',
+      why: 'Each details answer is ~440 KB; 10 are in flight at once, as SQLite strings (large objects, outside the capped young generation), then as bytes in reused buffers while written (src/http/paging.ts).',
     },
   ];
   for (const item of items) {
@@ -299,8 +299,9 @@ function renderRun(results, h) {
     lines.push(`${h} Ratios measured with their two loads alternated`, '');
     lines.push('Three rounds of the first load then the second, back to back; the budget takes the median ratio.', '');
     for (const [key, r] of ratios) {
-      const rounds = r.rounds.map((x) => `${x.a}/${x.b} = ${x.ratio.toFixed(2)}`).join('; ');
-      lines.push(`- ${key}: **${r.value.toFixed(2)}** (${r.a} / ${r.b}, req/s: ${rounds})`);
+      // A round in which the second load got no answer at all has no ratio (null in the JSON file).
+      const rounds = r.rounds.map((x) => `${x.a}/${x.b} = ${fmt(x.ratio)}`).join('; ');
+      lines.push(`- ${key}: **${fmt(r.value)}** (${r.a} / ${r.b}, req/s: ${rounds})`);
     }
     lines.push('');
   }

@@ -65,8 +65,10 @@ export function installResponseCache(app: FastifyInstance, ctx: AppContext): voi
 
   app.addHook('onSend', async (request, reply, payload) => {
     const key = request.responseCacheKey;
-    if (key === undefined || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-    const body = Buffer.from(payload);
+    if (key === undefined || reply.statusCode !== 200) return payload;
+    // Lists send their long pages as bytes of their own (paging.ts sendCollectionJson), short ones as text.
+    const body = typeof payload === 'string' ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : undefined;
+    if (body === undefined) return payload;
     if (body.length > MAX_ENTRY_BYTES) return payload;
     remove(key);
     entries.set(key, { version: request.responseCacheVersion!, body });

@@ -33,10 +33,12 @@ const bodyAjv = makeAjv(false);
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : queryAjv;
   let compiled: ValidateFunction | undefined;
+  // Found once per schema rather than on every request: most query schemas have no size limit to check first.
+  const sized = hasSizeLimit(schema as SizeSchema);
   const validate = (data: unknown) => {
     // Size limits first: a 1 MiB array of 349,000 items must not be checked item by item (and every
     // error of every item collected) before its length is found to be over the limit.
-    const oversized = sizeLimitError(schema as SizeSchema, data, '');
+    const oversized = sized ? sizeLimitError(schema as SizeSchema, data, '') : undefined;
     if (oversized) {
       validate.errors = [oversized];
       return false;
@@ -63,6 +65,14 @@ interface SizeSchema {
   maxLength?: number;
   items?: SizeSchema;
   properties?: Record<string, SizeSchema>;
+}
+
+/** Whether the schema declares a maxItems or maxLength anywhere sizeLimitError looks. */
+function hasSizeLimit(schema: SizeSchema | undefined): boolean {
+  if (!schema || typeof schema !== 'object') return false;
+  if (schema.maxItems !== undefined || schema.maxLength !== undefined) return true;
+  if (hasSizeLimit(schema.items)) return true;
+  return Object.values(schema.properties ?? {}).some((child) => hasSizeLimit(child));
 }
 
 /**
@@ -103,7 +113,9 @@ function sizeLimitError(schema: SizeSchema | undefined, data: unknown, instanceP
  */
 function nonFiniteError(data: unknown): ErrorObject | undefined {
   if (!data || typeof data !== 'object') return undefined;
-  for (const [key, value] of Object.entries(data)) {
+  const record = data as Record<string, unknown>;
+  for (const key in record) {
+    const value = record[key];
     if (typeof value === 'number' && !Number.isFinite(value)) {
       return { keyword: 'type', instancePath: `/${key}`, schemaPath: '#/type', params: { type: 'number', finite: true } };
     }
