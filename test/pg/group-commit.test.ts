@@ -7,8 +7,8 @@ import { postgresDialect } from '../../src/store/postgres/dialect.js';
 import { insertAccount, openTestStore, projectRow } from './fixtures.js';
 
 // Group commit on PostgreSQL (store/db.ts): the writes queued in one turn of the event loop share one
-// transaction, sent together without savepoints; when one of them fails, the batch is rolled back and run
-// again with a savepoint around each write, so that only the failing one is refused.
+// transaction, each in a savepoint (a failed statement would otherwise abort the whole transaction there),
+// so that only the failing one is refused.
 describe('group commit on PostgreSQL', async () => {
   const store = await openTestStore();
   registerDialect(store.db, postgresDialect);

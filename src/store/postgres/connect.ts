@@ -73,9 +73,6 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Pos
     idleTimeoutMillis: 30_000,
     types,
     application_name: options.applicationName ?? 'clickd',
-    // Statements issued together on one connection (a group commit's writes) go out at once, each with its
-    // own Sync, instead of one round trip each; statements issued one after the other behave as before.
-    pipeline: true,
   } as pg.PoolConfig);
   // An idle connection that the server ends (restart, admin shutdown) emits 'error' on the pool: without a
   // listener that would crash the process. The pool drops it and the next request opens a new one.
