@@ -15,6 +15,8 @@ import { lazySerializers } from './http/lazySerializer.js';
 import { installResponseCache } from './http/responseCache.js';
 import type { App, Controller } from './http/types.js';
 import { capMessages, describeValidationError, jsonTooCostly, MAX_JSON_DEPTH, validatorCompiler } from './http/validation.js';
+import { accountLogRoutes } from './api/accountlog/routes.js';
+import { accountLogSettingRoutes } from './api/accountlogsetting/routes.js';
 import { apiTokenRoutes } from './api/apitokens/routes.js';
 import { mfaRespondRoutes } from './api/authentication/mfa.js';
 import { authenticationRoutes } from './api/authentication/routes.js';
@@ -44,6 +46,8 @@ const controllers: { prefix: string; controller: Controller }[] = [
   { prefix: '/usergroup', controller: userGroupRoutes },
   { prefix: '/userspermission', controller: usersPermissionRoutes },
   { prefix: '/apitoken', controller: apiTokenRoutes },
+  { prefix: '/accountlog', controller: accountLogRoutes },
+  { prefix: '/accountlogsetting', controller: accountLogSettingRoutes },
 ];
 
 export interface BuildOptions {

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { groupCommit, type Db } from './db.js';
 import { registerDialect, type SqlDialect } from './dialect.js';
 import { namedRecords } from './records.js';
 import * as permissions from './permissions.js';
@@ -10,6 +10,7 @@ import * as assignments from './projectSharedCloudDrives.js';
 import * as userGroupMembers from './userGroupMembers.js';
 import * as invitations from './invitations.js';
 import * as access from './access.js';
+import * as audit from './audit.js';
 import type { Store } from './store.js';
 
 // The repositories, written once in Kysely's neutral builder; what differs by database comes from the
@@ -27,6 +28,7 @@ const repositories = {
   userGroupMembers,
   invitations,
   access,
+  audit,
 };
 
 /** What a dialect's opener knows of its database: the handle and its signals. */
@@ -47,7 +49,11 @@ export function kyselyStore(opened: OpenedDatabase, dialect: SqlDialect): Store 
       projectDetailsSql: dialect.projectDetailsObjectSql,
       isUniqueViolation: dialect.isUniqueViolation,
       storageError: dialect.storageError,
-      transaction: (work) => (db.isTransaction ? work(store) : db.transaction().execute((trx) => work(bound(trx)))),
+      transaction: (work, options) => {
+        if (db.isTransaction) return work(store);
+        if (options?.grouped) return groupCommit(db, (trx) => work(bound(trx)));
+        return db.transaction().execute((trx) => work(bound(trx)));
+      },
       dataVersion: opened.dataVersion,
       queryCount: opened.queryCount,
       close: opened.close,

@@ -5,6 +5,7 @@ import type { ProjectDetailsShapes } from './dialect.js';
 import type { NamedRecordsRepository, PermissionsRepository } from './repositories.js';
 import type * as accessModule from './access.js';
 import type * as apiTokensModule from './apiTokens.js';
+import type * as auditModule from './audit.js';
 import type * as invitationsModule from './invitations.js';
 import type * as oneTimeTokensModule from './oneTimeTokens.js';
 import type * as assignmentsModule from './projectSharedCloudDrives.js';
@@ -24,6 +25,7 @@ export type AssignmentsRepository = Functions<typeof assignmentsModule>;
 export type MembershipsRepository = Functions<typeof membershipsModule>;
 export type InvitationsRepository = Functions<typeof invitationsModule>;
 export type AccessRepository = Functions<typeof accessModule>;
+export type AuditRepository = Functions<typeof auditModule>;
 
 /**
  * The store, as routes and domain code see it: every table family's repository, the transaction runner,
@@ -52,6 +54,8 @@ export interface Store {
   readonly invitations: InvitationsRepository;
   /** Who reaches what (the SQL of the access rules). */
   readonly access: AccessRepository;
+  /** The audit log, the account log setting and the outbox of entries to forward. */
+  readonly audit: AuditRepository;
 
   /** A project of the listing with its usersData, groupsData and drivesData, as one JSON object written in SQL. */
   projectDetailsSql(shapes: ProjectDetailsShapes, drivesWhere?: (idColumn: string) => Expression<SqlBool>): RawBuilder<string>;
@@ -62,9 +66,10 @@ export interface Store {
 
   /**
    * Runs `work` in one transaction, given this store bound to it (its `db` is the transaction); inside a
-   * transaction already, `work` joins it.
+   * transaction already, `work` joins it. `grouped`: the transaction may share its commit (and fsync) with
+   * the other grouped writes of the same turn of the event loop (db.ts groupCommit), each in a savepoint.
    */
-  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Store) => Promise<T>, options?: { grouped?: boolean }): Promise<T>;
 
   /**
    * The change signal: a value that changes whenever the stored data may have changed, by a write of this

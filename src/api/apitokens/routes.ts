@@ -1,3 +1,5 @@
+import { audited } from '../../http/audit.js';
+import { created, removed } from '../../domain/audit.js';
 import type { App } from '../../http/types.js';
 import { createApiToken, deleteApiToken } from '../../domain/apiTokens.js';
 import { Done } from '../../http/paging.js';
@@ -40,7 +42,11 @@ export async function apiTokenRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const { record, token } = await createApiToken(ctx, request.principal, request.body);
+      const { record, token } = await audited(
+        request,
+        (tx) => createApiToken({ ...ctx, store: tx }, request.principal, request.body),
+        ({ record }) => created('ApiToken', records.apiToken.present(record)),
+      );
       return { ...records.apiToken.present(record), token };
     },
   );
@@ -57,7 +63,8 @@ export async function apiTokenRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteApiToken(ctx, request.principal, request.query.id);
+      const { id } = request.query;
+      await audited(request, (tx) => deleteApiToken({ ...ctx, store: tx }, request.principal, id), () => removed('ApiToken', id));
       return reply.code(200).send();
     },
   );

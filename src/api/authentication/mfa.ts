@@ -3,6 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../../http/types.js';
 import { challengeOwner, respondToMfaChallenge } from '../../domain/mfa.js';
 import { ApiError } from '../../errors.js';
+import { auditEvent } from '../../http/audit.js';
+import { sessionIdOf } from '../../domain/sessions.js';
 import { LoginResponse } from './schema.js';
 
 export const MfaRespondBody = Type.Object({
@@ -46,6 +48,12 @@ export async function mfaRespondRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const jwtToken = await respondToMfaChallenge(ctx, request.body.session, request.body.userCode);
+      // The sign-in is recorded once the challenge is claimed (a wrong code counts against the challenge).
+      const sessionId = await sessionIdOf(ctx, jwtToken);
+      const session = await ctx.store.sessions.findSessionWithUser(ctx.store.db, sessionId);
+      if (session) {
+        await auditEvent(request, { recordType: 'Session', recordId: sessionId }, { accountId: session.account_id, userId: session.user_id });
+      }
       return { jwtToken, challenge: 0, session: null };
     },
   );

@@ -9,6 +9,8 @@ import type { Project as ProjectRow, SharedCloudDrive as DriveRow } from '../../
 import * as records from '../../records/index.js';
 import { SHARED_CLOUD_DRIVE_SORT } from '../sharedclouddrive/schema.js';
 import { cleanName } from '../../domain/names.js';
+import { changed, created, deletedFlag, removed, updated } from '../../domain/audit.js';
+import { audited } from '../../http/audit.js';
 import {
   AssignBody,
   AssignedDrivesQuery,
@@ -125,12 +127,13 @@ export async function projectRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { name, description = '', active = true } = request.body;
-      const row = await store.projects.insert(db, request.principal.accountId, {
-        name: cleanName(name),
-        description,
-        active: active ? 1 : 0,
-      });
-      return records.project.present(row);
+      const values = { name: cleanName(name), description, active: active ? 1 : 0 };
+      const project = await audited(
+        request,
+        async (tx) => records.project.present(await tx.projects.insert(tx.db, request.principal.accountId, values)),
+        (project) => created('Project', project),
+      );
+      return project;
     },
   );
 
@@ -152,9 +155,17 @@ export async function projectRoutes(app: App): Promise<void> {
       if (name !== undefined) changes.name = cleanName(name);
       if (description !== undefined) changes.description = description;
       if (active !== undefined) changes.active = active ? 1 : 0;
-      const row = await store.projects.update(db, request.principal.accountId, id, changes);
-      if (!row) throw new NotFound('Project', id);
-      return records.project.present(row);
+      const [, after] = await audited(
+        request,
+        async (tx) => {
+          const before = await tx.projects.find(tx.db, request.principal.accountId, id);
+          const row = await tx.projects.update(tx.db, request.principal.accountId, id, changes);
+          if (!before || !row) throw new NotFound('Project', id);
+          return [records.project.present(before), records.project.present(row)] as const;
+        },
+        ([before, after]) => updated('Project', id, before, after),
+      );
+      return after;
     },
   );
 
@@ -170,7 +181,8 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteProject(store, request.principal.accountId, request.query.id);
+      const { id } = request.query;
+      await audited(request, (tx) => deleteProject(tx, request.principal.accountId, id), () => deletedFlag('Project', id, true));
       return reply.code(200).send();
     },
   );
@@ -187,9 +199,14 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await store.projects.restore(db, request.principal.accountId, request.query.id))) {
-        throw new NotFound('Deleted project', request.query.id);
-      }
+      const { id } = request.query;
+      await audited(
+        request,
+        async (tx) => {
+          if (!(await tx.projects.restore(tx.db, request.principal.accountId, id))) throw new NotFound('Deleted project', id);
+        },
+        () => deletedFlag('Project', id, false),
+      );
       return reply.code(200).send();
     },
   );
@@ -235,7 +252,12 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await assignSharedCloudDrives(store, request.principal.accountId, request.body);
+      // One entry for the whole request, with its pairs (not one per pair).
+      await audited(
+        request,
+        (tx) => assignSharedCloudDrives(tx, request.principal.accountId, request.body),
+        () => ({ recordType: 'ProjectSharedCloudDrive', changes: changed('pairs', null, request.body) }),
+      );
       return reply.code(200).send();
     },
   );
@@ -252,9 +274,16 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await store.assignments.deleteAssignment(db, request.principal.accountId, request.query.id))) {
-        throw new NotFound('Project shared cloud drive assignment', request.query.id);
-      }
+      const { id } = request.query;
+      await audited(
+        request,
+        async (tx) => {
+          if (!(await tx.assignments.deleteAssignment(tx.db, request.principal.accountId, id))) {
+            throw new NotFound('Project shared cloud drive assignment', id);
+          }
+        },
+        () => removed('ProjectSharedCloudDrive', id),
+      );
       return reply.code(200).send();
     },
   );

@@ -1,3 +1,5 @@
+import { audited } from '../../http/audit.js';
+import { created, deletedFlag, updated } from '../../domain/audit.js';
 import { Type, type Static } from 'typebox';
 import type { App } from '../../http/types.js';
 import { readableScope } from '../../domain/access.js';
@@ -112,7 +114,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const row = await store.sharedCloudDrives.insert(db, request.principal.accountId, {
+      const values = {
         cloud_account_id: null,
         prefix: '',
         prefix_id: '',
@@ -128,8 +130,13 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
         ...driveChanges(request.body),
         name: cleanName(request.body.name),
         creator_user_id: request.principal.userId,
-      });
-      return records.sharedCloudDrive.present(row as DriveRow);
+      };
+      return audited(
+        request,
+        async (tx) =>
+          records.sharedCloudDrive.present((await tx.sharedCloudDrives.insert(tx.db, request.principal.accountId, values)) as DriveRow),
+        (drive) => created('SharedCloudDrive', drive),
+      );
     },
   );
 
@@ -148,9 +155,18 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
     async (request) => {
       const changes = driveChanges(request.body);
       if (request.body.name !== undefined) changes.name = cleanName(request.body.name);
-      const row = await store.sharedCloudDrives.update(db, request.principal.accountId, request.body.id, changes);
-      if (!row) throw new NotFound('Shared cloud drive', request.body.id);
-      return records.sharedCloudDrive.present(row as DriveRow);
+      const { id } = request.body;
+      const [, after] = await audited(
+        request,
+        async (tx) => {
+          const before = await tx.sharedCloudDrives.find(tx.db, request.principal.accountId, id);
+          const row = await tx.sharedCloudDrives.update(tx.db, request.principal.accountId, id, changes);
+          if (!before || !row) throw new NotFound('Shared cloud drive', id);
+          return [records.sharedCloudDrive.present(before as DriveRow), records.sharedCloudDrive.present(row as DriveRow)] as const;
+        },
+        ([before, after]) => updated('SharedCloudDrive', id, before, after),
+      );
+      return after;
     },
   );
 
@@ -166,7 +182,12 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteSharedCloudDrive(store, request.principal.accountId, request.query.id);
+      const { id } = request.query;
+      await audited(
+        request,
+        (tx) => deleteSharedCloudDrive(tx, request.principal.accountId, id),
+        () => deletedFlag('SharedCloudDrive', id, true),
+      );
       return reply.code(200).send();
     },
   );
@@ -183,9 +204,16 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await store.sharedCloudDrives.restore(db, request.principal.accountId, request.query.id))) {
-        throw new NotFound('Deleted shared cloud drive', request.query.id);
-      }
+      const { id } = request.query;
+      await audited(
+        request,
+        async (tx) => {
+          if (!(await tx.sharedCloudDrives.restore(tx.db, request.principal.accountId, id))) {
+            throw new NotFound('Deleted shared cloud drive', id);
+          }
+        },
+        () => deletedFlag('SharedCloudDrive', id, false),
+      );
       return reply.code(200).send();
     },
   );

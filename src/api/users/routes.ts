@@ -1,3 +1,5 @@
+import { audited, auditActor } from '../../http/audit.js';
+import { changed, created, deletedFlag, updated, writeAudit } from '../../domain/audit.js';
 import { Type, type Static } from 'typebox';
 import type { App } from '../../http/types.js';
 import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resendInvitation } from '../../domain/users.js';
@@ -94,7 +96,10 @@ export async function userRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { firstname = '', lastname = '', username, email, userType } = request.body;
-      const user = await inviteUser(ctx, request.principal.accountId, { firstname, lastname, username, email, userType });
+      const actor = auditActor(request);
+      const user = await inviteUser(ctx, request.principal.accountId, { firstname, lastname, username, email, userType }, (tx, user) =>
+        writeAudit(tx, actor, created('User', records.user.present(user))),
+      );
       return records.user.present(user);
     },
   );
@@ -114,7 +119,17 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      return records.user.present(await editUser(store, request.principal, request.body));
+      const { id } = request.body;
+      const [, after] = await audited(
+        request,
+        async (tx) => {
+          const before = await tx.users.findUser(tx.db, request.principal.accountId, id);
+          const after = records.user.present(await editUser(tx, request.principal, request.body));
+          return [before && records.user.present(before), after] as const;
+        },
+        ([before, after]) => updated('User', id, before, after),
+      );
+      return after;
     },
   );
 
@@ -131,7 +146,8 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteUser(store, request.principal, request.query.id);
+      const { id } = request.query;
+      await audited(request, (tx) => deleteUser(tx, request.principal, id), () => deletedFlag('User', id, true));
       return reply.code(200).send();
     },
   );
@@ -151,7 +167,10 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await resendInvitation(ctx, request.principal.accountId, request.body);
+      const actor = auditActor(request);
+      await resendInvitation(ctx, request.principal.accountId, request.body, (tx, user) =>
+        writeAudit(tx, actor, { recordType: 'User', recordId: user.id, changes: changed('invitationSent', false, true) }),
+      );
       return reply.code(200).send();
     },
   );
@@ -196,7 +215,13 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await acceptInvitation(store, request.body);
+      await acceptInvitation(store, request.body, (tx, user) =>
+        writeAudit(tx, auditActor(request, { accountId: user.account_id, userId: user.id }), {
+          recordType: 'User',
+          recordId: user.id,
+          changes: { ...changed('status', user.status, 1), ...changed('passwordChanged', false, true) },
+        }),
+      );
       return reply.code(200).send();
     },
   );

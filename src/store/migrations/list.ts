@@ -3,6 +3,6 @@
  * and a PostgreSQL twin in store/postgres/migrations/. Append only: a released migration never changes.
  * (test/pg/migrations.test.ts checks that both databases record exactly these names.)
  */
-export const MIGRATION_NAMES = ['001_initial', '002_record_counts', '003_mfa_last_step'] as const;
+export const MIGRATION_NAMES = ['001_initial', '002_record_counts', '003_mfa_last_step', '004_audit_log'] as const;
 
 export type MigrationName = (typeof MIGRATION_NAMES)[number];

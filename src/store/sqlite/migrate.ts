@@ -3,12 +3,14 @@ import type { MigrationName } from '../migrations/list.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_record_counts.js';
 import * as m003 from './migrations/003_mfa_last_step.js';
+import * as m004 from './migrations/004_audit_log.js';
 
 /** The SQLite migration history, in order (store/migrations/list.ts names it for both backends). Append only. */
 const sqliteMigrations: Record<MigrationName, Migration> = {
   '001_initial': m001,
   '002_record_counts': m002,
   '003_mfa_last_step': m003,
+  '004_audit_log': m004,
 };
 
 /** Brings the SQLite database to the latest schema. */
