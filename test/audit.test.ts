@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pruneAudit } from '../src/domain/audit.js';
 import { Client, createAccount, expectError, startTestServer, UNKNOWN_ID, type TestAccount, type TestServer } from './helpers.js';
 import { createUser } from './factories.js';
+import { staleBuild } from '../scripts/buildState.js';
 
 // The audit log (DECISIONS.md section 9), through real HTTP: every change, sign-in, failed sign-in and
 // sign-out is an entry, with before/after values and never a secret; admins read it, newest first, filtered.
@@ -113,7 +118,11 @@ describe('audit entries of changes', () => {
 describe('sign-ins', () => {
   test('sign-in, failed sign-in and sign-out are recorded', async () => {
     const anonymous = new Client(server.url);
-    expectError(await anonymous.post('/authentication/login', { username: admin.email, password: 'wrong-password', type: 16 }), 401, 'AUTH');
+    expectError(
+      await anonymous.post('/authentication/login', { username: admin.email, password: 'wrong-password', type: 16 }),
+      401,
+      'AUTH',
+    );
     const login = await anonymous.post('/authentication/login', { username: admin.email, password: admin.password, type: 16 });
     assert.equal(login.status, 200);
     assert.equal((await anonymous.post('/authentication/logout', { jwtToken: login.body.jwtToken })).status, 200);
@@ -189,6 +198,73 @@ describe('GET /accountlog/get_all', () => {
       const res = await admin.client.request(method, '/accountlog/get_all');
       assert.equal(res.status, 405);
     }
+  });
+});
+
+describe('clickd audit export (running bin/clickd.js)', () => {
+  const ROOT = path.resolve(import.meta.dirname, '..');
+  let configDir: string;
+  const clickd = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CLICKD_')));
+      const env = { ...clean, CLICKD_CONFIG_DIR: configDir, CLICKD_PASSWORD: admin.password };
+      execFile(
+        process.execPath,
+        [path.join(ROOT, 'bin/clickd.js'), ...args],
+        { cwd: ROOT, env, timeout: 60_000 },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+      );
+    });
+
+  before(async () => {
+    const stale = staleBuild();
+    assert.equal(stale, undefined, `the build is stale (${stale}): run npm run build, or npm test, which builds first`);
+    configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clickd-audit-cli-'));
+    const login = await clickd(['login', '--server', server.url, '--username', admin.email]);
+    assert.equal(login.code, 0, login.stderr);
+  });
+  after(() => fs.rmSync(configDir, { recursive: true, force: true }));
+
+  test('streams the entries since a date, oldest first, as NDJSON and as CSV', async () => {
+    const all = await entries(admin.client);
+    const since = all[Math.floor(all.length / 2)]!.createDate;
+    const expected = all.filter((e) => e.createDate >= since).reverse();
+    const ndjson = await clickd(['audit', 'export', '--since', since]);
+    assert.equal(ndjson.code, 0, ndjson.stderr);
+    const lines = ndjson.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Entry);
+    // The export's own sign-in (clickd login) came after the listing above: compare the entries listed.
+    assert.deepEqual(lines.slice(0, expected.length), expected);
+
+    const csv = await clickd(['audit', 'export', '--since', since, '--format', 'csv']);
+    assert.equal(csv.code, 0, csv.stderr);
+    const rows = csv.stdout.trimEnd().split('\n');
+    assert.equal(rows[0], 'id,createDate,userId,username,apiTokenId,ip,userAgent,action,recordType,recordId,changes');
+    assert.ok(rows.length >= expected.length + 1);
+    assert.ok(rows[1]!.startsWith(`${expected[0]!.id},${expected[0]!.createDate},`));
+    assert.ok(
+      rows.some((row) => row.includes('""before""')),
+      'changes as quoted JSON',
+    );
+
+    const empty = await clickd(['audit', 'export', '--since', '2999-01-01']);
+    assert.equal(empty.code, 0);
+    assert.equal(empty.stdout, '');
+  });
+
+  test('usage errors exit with 2', async () => {
+    const missing = await clickd(['audit', 'export']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--since/);
+    const badDate = await clickd(['audit', 'export', '--since', 'someday']);
+    assert.equal(badDate.code, 2, badDate.stderr);
+    assert.match(badDate.stderr, /--since must be a date/);
+    const badFormat = await clickd(['audit', 'export', '--since', '2026-01-01', '--format', 'xml']);
+    assert.equal(badFormat.code, 2);
+    assert.match(badFormat.stderr, /format/);
   });
 });
 

@@ -145,7 +145,14 @@ describe('/accountlogsetting', () => {
       [{ ...setting(), provider: '1' }, /provider/],
     ];
     for (const [body, field] of bad) expectError(await admin.post('/accountlogsetting/setup', body), 499, 'DEFAULT', field);
-    expectError(await admin.request('POST', '/accountlogsetting/setup', { raw: '{"token":', headers: { 'content-type': 'application/json' } }), 499, 'DEFAULT');
+    expectError(
+      await admin.request('POST', '/accountlogsetting/setup', {
+        raw: '{"token":',
+        headers: { 'content-type': 'application/json' },
+      }),
+      499,
+      'DEFAULT',
+    );
   });
 
   test('members are refused, a missing token is 401', async () => {
@@ -165,7 +172,14 @@ describe('/accountlogsetting', () => {
     assert.match(created.body.id, /^[0-9a-f-]{36}$/);
     assert.deepEqual(
       { ...created.body, id: undefined },
-      { id: undefined, token: '****************6789', serverAddress: 'http://127.0.0.1', servicePort: String(receiver.port), active: false, provider: 1 },
+      {
+        id: undefined,
+        token: '****************6789',
+        serverAddress: 'http://127.0.0.1',
+        servicePort: String(receiver.port),
+        active: false,
+        provider: 1,
+      },
     );
     const got = await admin.get('/accountlogsetting/get');
     assert.equal(got.status, 200);
@@ -179,7 +193,10 @@ describe('/accountlogsetting', () => {
     const updated = await admin.put('/accountlogsetting/update', { ...got.body, servicePort: '8088' });
     assert.equal(updated.status, 200, updated.text);
     assert.equal(updated.body.servicePort, '8088');
-    assert.equal((await agent.ctx.store.audit.findLogSetting(agent.ctx.store.db, (await ownerAccount())))!.token, 'hec-token-0123456789');
+    assert.equal(
+      (await agent.ctx.store.audit.findLogSetting(agent.ctx.store.db, await ownerAccount()))!.token,
+      'hec-token-0123456789',
+    );
 
     assert.equal((await admin.delete('/accountlogsetting/delete')).status, 200);
     expectError(await admin.get('/accountlogsetting/get'), 499, 'NOT_FOUND');
@@ -194,8 +211,14 @@ describe('/accountlogsetting', () => {
   });
 
   test('the collector URL: https unless a scheme is given', () => {
-    assert.equal(collectorUrl({ server_address: 'splunk.example.com', service_port: '8088' }), 'https://splunk.example.com:8088/services/collector/event');
-    assert.equal(collectorUrl({ server_address: 'http://10.0.0.5/', service_port: '80' }), 'http://10.0.0.5:80/services/collector/event');
+    assert.equal(
+      collectorUrl({ server_address: 'splunk.example.com', service_port: '8088' }),
+      'https://splunk.example.com:8088/services/collector/event',
+    );
+    assert.equal(
+      collectorUrl({ server_address: 'http://10.0.0.5/', service_port: '80' }),
+      'http://10.0.0.5:80/services/collector/event',
+    );
   });
 });
 
@@ -234,7 +257,7 @@ describe('forwarding', () => {
       'every entry, in order, once',
     );
     assert.ok(receiver.requests.length < receiver.events.length, 'several entries per request');
-    assert.equal((await agent.ctx.store.audit.outboxLength(agent.ctx.store.db, await ownerAccount())), 0, 'the outbox is empty');
+    assert.equal(await agent.ctx.store.audit.outboxLength(agent.ctx.store.db, await ownerAccount()), 0, 'the outbox is empty');
   });
 
   test('the collector answering errors, then down across an agent restart: nothing lost, in order, the API unaffected', async () => {
@@ -249,7 +272,10 @@ describe('forwarding', () => {
       ids.push(res.body.id as string);
     }
     const accountId = await ownerAccount();
-    await until('a failed delivery', async () => ((await agent.ctx.store.audit.findLogSetting(agent.ctx.store.db, accountId))?.attempts ?? 0) >= 2);
+    await until(
+      'a failed delivery',
+      async () => ((await agent.ctx.store.audit.findLogSetting(agent.ctx.store.db, accountId))?.attempts ?? 0) >= 2,
+    );
     const state = (await agent.ctx.store.audit.findLogSetting(agent.ctx.store.db, accountId))!;
     assert.match(state.last_error ?? '', /503/);
     assert.equal(receiver.events.length, delivered, 'nothing accepted while the collector fails');
@@ -262,7 +288,11 @@ describe('forwarding', () => {
       assert.equal(res.status, 200);
       ids.push(res.body.id as string);
     }
-    await until('a refused connection', async () => /fetch failed|ECONNREFUSED/.test((await agent.ctx.store.audit.findLogSetting(agent.ctx.store.db, accountId))?.last_error ?? ''));
+    await until('a refused connection', async () =>
+      /fetch failed|ECONNREFUSED/.test(
+        (await agent.ctx.store.audit.findLogSetting(agent.ctx.store.db, accountId))?.last_error ?? '',
+      ),
+    );
     assert.ok((await agent.ctx.store.audit.outboxLength(agent.ctx.store.db, accountId)) >= 10);
     await agent.close();
     agent = await startAgent();
@@ -281,10 +311,17 @@ describe('forwarding', () => {
     // At least once: a repeat may follow a lost answer; the first arrivals are in order.
     const firsts = received.filter((id, i) => received.indexOf(id) === i);
     assert.deepEqual(firsts, expected);
-    const projects = receiver.events.slice(delivered).filter((e) => e.event.action === 'projects/insert').map((e) => e.event.recordId);
+    const projects = receiver.events
+      .slice(delivered)
+      .filter((e) => e.event.action === 'projects/insert')
+      .map((e) => e.event.recordId);
     assert.deepEqual([...new Set(projects)], ids);
     assert.equal(await agent.ctx.store.audit.outboxLength(agent.ctx.store.db, accountId), 0);
-    assert.equal((await agent.ctx.store.audit.findLogSetting(agent.ctx.store.db, accountId))!.attempts, 0, 'the backoff starts over');
+    assert.equal(
+      (await agent.ctx.store.audit.findLogSetting(agent.ctx.store.db, accountId))!.attempts,
+      0,
+      'the backoff starts over',
+    );
   });
 
   test('inactive: nothing is queued; deleting the setting drops what waits', async () => {

@@ -5,7 +5,10 @@ import type {} from './auth.js';
 import type {} from './types.js';
 
 /** Who calls, from where, through which endpoint: the actor of the request's audit entries. */
-export function auditActor(request: FastifyRequest, as?: { accountId: string; userId: string; sessionId?: string | null }): AuditActor {
+export function auditActor(
+  request: FastifyRequest,
+  as?: { accountId: string; userId: string; sessionId?: string | null },
+): AuditActor {
   const principal = request.principal as FastifyRequest['principal'] | null;
   const userAgent = request.headers['user-agent'];
   return {

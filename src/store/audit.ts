@@ -223,7 +223,11 @@ export async function claimOutboxAccounts(
 }
 
 /** The oldest waiting entries of an account, in order, with the entry rows (an entry pruned meanwhile is skipped). */
-export async function outboxBatch(db: Db, accountId: string, limit: number): Promise<{ seq: number; entry: AuditEntry | null }[]> {
+export async function outboxBatch(
+  db: Db,
+  accountId: string,
+  limit: number,
+): Promise<{ seq: number; entry: AuditEntry | null }[]> {
   const rows = await db
     .selectFrom('audit_outbox as o')
     .leftJoin('audit_log as a', (join) => join.onRef('a.account_id', '=', 'o.account_id').onRef('a.id', '=', 'o.entry_id'))

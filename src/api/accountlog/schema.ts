@@ -13,8 +13,10 @@ export const AuditEntry = Type.Object(
     username: Nullable(Type.String(), 'Their username at the time.'),
     apiTokenId: Nullable(Type.String(), 'The API token used, when the session was one.'),
     ip: Nullable(Type.String(), 'The client address.'),
-    userAgent: Nullable(Type.String(), 'The client\'s User-Agent header.'),
-    action: Type.String({ description: 'The endpoint, as `projects/insert`; a failed sign-in is `authentication/login_failed`.' }),
+    userAgent: Nullable(Type.String(), "The client's User-Agent header."),
+    action: Type.String({
+      description: 'The endpoint, as `projects/insert`; a failed sign-in is `authentication/login_failed`.',
+    }),
     recordType: Nullable(Type.String(), 'The kind of record changed (`Project`, `SharedCloudDrive`, `User`, ...).'),
     recordId: Nullable(Type.String(), 'The record changed; null for a bulk change (its records are in `changes`).'),
     changes: Type.Record(Type.String(), Type.Object({ before: Type.Unknown(), after: Type.Unknown() }), {
@@ -36,7 +38,9 @@ const IsoDate = (description: string) =>
 export const ListAuditQuery = pagingQuery('CreateDate', {
   userId: Type.Optional(Uuid('Only the entries of this user.')),
   recordId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only the entries about this record.' })),
-  recordType: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only this kind of record (`Project`, ...).' })),
+  recordType: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 100, description: 'Only this kind of record (`Project`, ...).' }),
+  ),
   action: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this endpoint, as `projects/insert`.' })),
   from: Type.Optional(IsoDate('From this date, inclusive.')),
   to: Type.Optional(IsoDate('Until this date, exclusive.')),

@@ -10,7 +10,8 @@ import { AccountLogSetting, SettingQuery, SetupLogSettingBody, UpdateLogSettingB
 const tags = ['AccountLogSetting'];
 
 /** The token as shown: masked but for its last 4 characters (none of a short one). */
-export const maskToken = (token: string) => (token.length > 8 ? `${'*'.repeat(token.length - 4)}${token.slice(-4)}` : '*'.repeat(token.length));
+export const maskToken = (token: string) =>
+  token.length > 8 ? `${'*'.repeat(token.length - 4)}${token.slice(-4)}` : '*'.repeat(token.length);
 
 export function presentLogSetting(row: SettingRow) {
   return {

@@ -13,7 +13,7 @@ const fields = {
     minLength: 1,
     maxLength: 100,
     pattern: '^\\S+$',
-    description: 'The collector\'s host name, optionally with a scheme (`http://splunk.example.com`); without one, https.',
+    description: "The collector's host name, optionally with a scheme (`http://splunk.example.com`); without one, https.",
   }),
   servicePort: Type.String({
     minLength: 1,

@@ -64,7 +64,11 @@ export async function apiTokenRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const { id } = request.query;
-      await audited(request, (tx) => deleteApiToken({ ...ctx, store: tx }, request.principal, id), () => removed('ApiToken', id));
+      await audited(
+        request,
+        (tx) => deleteApiToken({ ...ctx, store: tx }, request.principal, id),
+        () => removed('ApiToken', id),
+      );
       return reply.code(200).send();
     },
   );

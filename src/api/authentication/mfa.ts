@@ -52,7 +52,11 @@ export async function mfaRespondRoutes(app: App): Promise<void> {
       const sessionId = await sessionIdOf(ctx, jwtToken);
       const session = await ctx.store.sessions.findSessionWithUser(ctx.store.db, sessionId);
       if (session) {
-        await auditEvent(request, { recordType: 'Session', recordId: sessionId }, { accountId: session.account_id, userId: session.user_id });
+        await auditEvent(
+          request,
+          { recordType: 'Session', recordId: sessionId },
+          { accountId: session.account_id, userId: session.user_id },
+        );
       }
       return { jwtToken, challenge: 0, session: null };
     },

@@ -60,7 +60,11 @@ const signInFailure = (userId: string, reason: 'password' | 'inactive' | 'code')
 });
 
 /** A password set: recorded as the fact, never the value or its hash. */
-const passwordChange = (userId: string) => ({ recordType: 'User', recordId: userId, changes: changed('passwordChanged', false, true) });
+const passwordChange = (userId: string) => ({
+  recordType: 'User',
+  recordId: userId,
+  changes: changed('passwordChanged', false, true),
+});
 
 export { signInFailure };
 
@@ -188,8 +192,11 @@ export async function authenticationRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { owner } = await createAccountWithOwner(store, { ...request.body, status: UserStatus.Pending }, (tx, { accountId, owner }) =>
-        writeAudit(tx, auditActor(request, { accountId, userId: owner.id }), created('User', userRecord.present(owner))),
+      const { owner } = await createAccountWithOwner(
+        store,
+        { ...request.body, status: UserStatus.Pending },
+        (tx, { accountId, owner }) =>
+          writeAudit(tx, auditActor(request, { accountId, userId: owner.id }), created('User', userRecord.present(owner))),
       );
       await sendConfirmation(ctx, owner);
       return reply.code(200).send();
@@ -362,12 +369,21 @@ export async function authenticationRoutes(app: App): Promise<void> {
         },
         ({ account, user }) => [
           ...(accountName !== undefined
-            ? [{ recordType: 'Account', recordId: principal.accountId, changes: changed('name', account?.name ?? null, accountName.trim()) }]
+            ? [
+                {
+                  recordType: 'Account',
+                  recordId: principal.accountId,
+                  changes: changed('name', account?.name ?? null, accountName.trim()),
+                },
+              ]
             : []),
           {
             recordType: 'User',
             recordId: principal.userId,
-            changes: changesOf({ firstname: user?.firstname, lastname: user?.lastname }, { firstname: user?.firstname, lastname: user?.lastname, ...changes }),
+            changes: changesOf(
+              { firstname: user?.firstname, lastname: user?.lastname },
+              { firstname: user?.firstname, lastname: user?.lastname, ...changes },
+            ),
           },
         ],
       );

@@ -182,7 +182,11 @@ export async function projectRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const { id } = request.query;
-      await audited(request, (tx) => deleteProject(tx, request.principal.accountId, id), () => deletedFlag('Project', id, true));
+      await audited(
+        request,
+        (tx) => deleteProject(tx, request.principal.accountId, id),
+        () => deletedFlag('Project', id, true),
+      );
       return reply.code(200).send();
     },
   );

@@ -134,7 +134,9 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       return audited(
         request,
         async (tx) =>
-          records.sharedCloudDrive.present((await tx.sharedCloudDrives.insert(tx.db, request.principal.accountId, values)) as DriveRow),
+          records.sharedCloudDrive.present(
+            (await tx.sharedCloudDrives.insert(tx.db, request.principal.accountId, values)) as DriveRow,
+          ),
         (drive) => created('SharedCloudDrive', drive),
       );
     },
@@ -162,7 +164,10 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
           const before = await tx.sharedCloudDrives.find(tx.db, request.principal.accountId, id);
           const row = await tx.sharedCloudDrives.update(tx.db, request.principal.accountId, id, changes);
           if (!before || !row) throw new NotFound('Shared cloud drive', id);
-          return [records.sharedCloudDrive.present(before as DriveRow), records.sharedCloudDrive.present(row as DriveRow)] as const;
+          return [
+            records.sharedCloudDrive.present(before as DriveRow),
+            records.sharedCloudDrive.present(row as DriveRow),
+          ] as const;
         },
         ([before, after]) => updated('SharedCloudDrive', id, before, after),
       );

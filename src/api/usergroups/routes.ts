@@ -154,7 +154,11 @@ export async function userGroupRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const { id } = request.query;
-      await audited(request, (tx) => deleteUserGroup(tx, request.principal.accountId, id), () => deletedFlag('UserGroup', id, true));
+      await audited(
+        request,
+        (tx) => deleteUserGroup(tx, request.principal.accountId, id),
+        () => deletedFlag('UserGroup', id, true),
+      );
       return reply.code(200).send();
     },
   );
@@ -175,7 +179,8 @@ export async function userGroupRoutes(app: App): Promise<void> {
       await audited(
         request,
         async (tx) => {
-          if (!(await tx.userGroups.restore(tx.db, request.principal.accountId, id))) throw new NotFound('Deleted user group', id);
+          if (!(await tx.userGroups.restore(tx.db, request.principal.accountId, id)))
+            throw new NotFound('Deleted user group', id);
         },
         () => deletedFlag('UserGroup', id, false),
       );

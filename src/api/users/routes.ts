@@ -97,8 +97,11 @@ export async function userRoutes(app: App): Promise<void> {
     async (request) => {
       const { firstname = '', lastname = '', username, email, userType } = request.body;
       const actor = auditActor(request);
-      const user = await inviteUser(ctx, request.principal.accountId, { firstname, lastname, username, email, userType }, (tx, user) =>
-        writeAudit(tx, actor, created('User', records.user.present(user))),
+      const user = await inviteUser(
+        ctx,
+        request.principal.accountId,
+        { firstname, lastname, username, email, userType },
+        (tx, user) => writeAudit(tx, actor, created('User', records.user.present(user))),
       );
       return records.user.present(user);
     },
@@ -147,7 +150,11 @@ export async function userRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const { id } = request.query;
-      await audited(request, (tx) => deleteUser(tx, request.principal, id), () => deletedFlag('User', id, true));
+      await audited(
+        request,
+        (tx) => deleteUser(tx, request.principal, id),
+        () => deletedFlag('User', id, true),
+      );
       return reply.code(200).send();
     },
   );

@@ -58,7 +58,6 @@ export async function usersPermissionRoutes(app: App): Promise<void> {
 }
 
 function registerWrites(app: App, definition: KindDefinition): void {
-  const { store } = app.ctx;
   const url = `/${definition.action}`;
   const { kind, subjectField, targetField } = definition;
   /** The audit log's name of the grant kind: UserProjectPermission, ... */
@@ -110,7 +109,9 @@ function registerWrites(app: App, definition: KindDefinition): void {
       await audited(
         request,
         async (tx) => {
-          const before = await tx.permissions.findGrants(tx.db, request.principal.accountId, kind, [...new Set(changes.map((c) => c.id))]);
+          const before = await tx.permissions.findGrants(tx.db, request.principal.accountId, kind, [
+            ...new Set(changes.map((c) => c.id)),
+          ]);
           await changePermissions(tx, request.principal.accountId, kind, changes);
           return before;
         },
@@ -141,7 +142,11 @@ function registerWrites(app: App, definition: KindDefinition): void {
     },
     async (request, reply) => {
       const { id } = request.query;
-      await audited(request, (tx) => revokePermission(tx, request.principal.accountId, kind, id), () => removed(recordType, id));
+      await audited(
+        request,
+        (tx) => revokePermission(tx, request.principal.accountId, kind, id),
+        () => removed(recordType, id),
+      );
       return reply.code(200).send();
     },
   );
