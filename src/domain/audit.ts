@@ -74,9 +74,8 @@ export const changed = (field: string, before: unknown, after: unknown): AuditCh
 
 /** Appends entries in the transaction `tx` (or alone when `tx` is not in one). */
 export async function writeAudit(tx: Store, actor: AuditActor, records: AuditRecord | readonly AuditRecord[]): Promise<void> {
-  let queued = false;
   for (const record of Array.isArray(records) ? (records as AuditRecord[]) : [records as AuditRecord]) {
-    const outcome = await tx.audit.insertAuditEntry(tx.db, {
+    await tx.audit.insertAuditEntry(tx.db, {
       accountId: actor.accountId,
       userId: actor.userId,
       sessionId: actor.sessionId,
@@ -87,22 +86,12 @@ export async function writeAudit(tx: Store, actor: AuditActor, records: AuditRec
       recordId: record.recordId ?? null,
       changes: JSON.stringify(scrub(record.changes ?? {})),
     });
-    queued ||= outcome.queued;
   }
-  if (queued) auditQueued.notify();
 }
 
 function scrub(changes: AuditChanges): AuditChanges {
   return Object.fromEntries(Object.entries(changes).filter(([field]) => !SECRET_FIELDS.has(field)));
 }
-
-/** Wakes the log forwarder when an entry was queued (it also polls, for entries queued by other processes). */
-export const auditQueued = {
-  listeners: new Set<() => void>(),
-  notify(): void {
-    for (const listener of this.listeners) queueMicrotask(listener);
-  },
-};
 
 /** An entry as the API shows it (DECISIONS.md section 9). */
 export function presentAuditEntry(row: AuditEntry) {

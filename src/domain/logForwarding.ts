@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { AccountLogSetting, AuditEntry } from '../store/types.js';
-import { auditQueued, presentAuditEntry, pruneAudit } from './audit.js';
+import { presentAuditEntry, pruneAudit } from './audit.js';
 
 /**
  * Forwards audit entries to the Splunk HTTP Event Collector of each account whose log setting is active
@@ -145,7 +145,6 @@ export function startLogForwarder(store: Store, log: Logger | undefined, options
   const wake = () => {
     if (!stopped) void runOnce();
   };
-  auditQueued.listeners.add(wake);
   const timer = setInterval(wake, options.pollMs);
   timer.unref();
   wake();
@@ -155,7 +154,6 @@ export function startLogForwarder(store: Store, log: Logger | undefined, options
     async stop() {
       stopped = true;
       clearInterval(timer);
-      auditQueued.listeners.delete(wake);
       await running;
     },
   };

@@ -1,4 +1,6 @@
+import { CompiledQuery } from 'kysely';
 import type { Db } from './db.js';
+import { dialectOf } from './dialect.js';
 import { fetchPage, newId, now, type Page } from './listing.js';
 import type { AccountLogSetting, AuditEntry } from './types.js';
 
@@ -20,52 +22,68 @@ export interface NewAuditEntry {
 }
 
 /**
- * Appends an entry (with the caller's username and API token id read in the same statement) and, when the
- * account forwards its log (an active setting), queues it in the outbox. Returns the entry's id and
- * whether it was queued.
+ * Appends an entry, with the caller's username and API token id read in the same statement; when the
+ * account forwards its log (an active setting), a trigger queues it in the outbox (migration 004). One
+ * statement, compiled once per kind of database: it runs in the transaction of every change.
  */
-export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<{ id: string; queued: boolean }> {
+export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<{ id: string }> {
   const id = newId();
-  const at = now();
-  await db
+  const values: Record<string, unknown> = {
+    id,
+    accountId: entry.accountId,
+    createDate: now(),
+    userId: entry.userId,
+    sessionId: entry.sessionId,
+    ip: entry.ip,
+    userAgent: entry.userAgent,
+    action: entry.action,
+    recordType: entry.recordType,
+    recordId: entry.recordId,
+    changes: entry.changes,
+  };
+  const dialect = dialectOf(db).name;
+  let template = insertTemplates.get(dialect);
+  if (!template) insertTemplates.set(dialect, (template = compileInsert(db)));
+  await db.executeQuery(CompiledQuery.raw(template.sql, template.names.map((name) => values[name] ?? null)));
+  return { id };
+}
+
+// The compiled insert per kind of database: its SQL and the value each parameter takes, by name.
+const insertTemplates = new Map<string, { sql: string; names: string[] }>();
+const MARK = '\u0000audit:';
+
+function compileInsert(db: Db): { sql: string; names: string[] } {
+  const p = (name: string) => `${MARK}${name}`;
+  const compiled = db
     .insertInto('audit_log')
     .values((eb) => ({
-      id,
-      account_id: entry.accountId,
-      create_date: at,
-      user_id: entry.userId,
-      username:
-        entry.userId === null
-          ? null
-          : eb.selectFrom('users').select('username').where('account_id', '=', entry.accountId).where('id', '=', entry.userId),
-      api_token_id:
-        entry.sessionId === null
-          ? null
-          : eb
-              .selectFrom('api_tokens')
-              .select('id')
-              .where('account_id', '=', entry.accountId)
-              .where('session_id', '=', entry.sessionId),
-      ip: entry.ip,
-      user_agent: entry.userAgent,
-      action: entry.action,
-      record_type: entry.recordType,
-      record_id: entry.recordId,
-      changes: entry.changes,
+      id: p('id'),
+      account_id: p('accountId'),
+      create_date: p('createDate'),
+      user_id: p('userId'),
+      username: eb
+        .selectFrom('users')
+        .select('username')
+        .where('account_id', '=', p('accountId'))
+        .where('id', '=', p('userId')),
+      api_token_id: eb
+        .selectFrom('api_tokens')
+        .select('id')
+        .where('account_id', '=', p('accountId'))
+        .where('session_id', '=', p('sessionId')),
+      ip: p('ip'),
+      user_agent: p('userAgent'),
+      action: p('action'),
+      record_type: p('recordType'),
+      record_id: p('recordId'),
+      changes: p('changes'),
     }))
-    .execute();
-  const queued = await db
-    .insertInto('audit_outbox')
-    .columns(['account_id', 'entry_id', 'create_date'])
-    .expression((eb) =>
-      eb
-        .selectFrom('account_log_settings')
-        .select([eb.val(entry.accountId).as('account_id'), eb.val(id).as('entry_id'), eb.val(at).as('create_date')])
-        .where('account_id', '=', entry.accountId)
-        .where('active', '=', 1),
-    )
-    .executeTakeFirst();
-  return { id, queued: Number(queued.numInsertedOrUpdatedRows ?? 0) > 0 };
+    .compile();
+  const names = compiled.parameters.map((value) => {
+    if (typeof value !== 'string' || !value.startsWith(MARK)) throw new Error('audit insert: a parameter is not a placeholder');
+    return value.slice(MARK.length);
+  });
+  return { sql: compiled.sql, names };
 }
 
 export interface AuditFilters {

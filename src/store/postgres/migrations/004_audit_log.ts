@@ -58,4 +58,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     .execute(db);
   await sql`create index audit_outbox_account on audit_outbox (account_id, seq)`.execute(db);
+  // An entry of an account that forwards its log is queued by the statement that writes it.
+  await sql`
+    create or replace function clickd_queue_audit_entry() returns trigger language plpgsql as $$
+    begin
+      if exists (select 1 from account_log_settings where account_id = new.account_id and active = 1) then
+        insert into audit_outbox (account_id, entry_id, create_date) values (new.account_id, new.id, new.create_date);
+      end if;
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger audit_log_outbox after insert on audit_log for each row execute function clickd_queue_audit_entry()`.execute(
+    db,
+  );
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 // The audit log (DECISIONS.md section 9): one append-only row per change, sign-in, failed sign-in and sign-out,
 // written in the transaction of the change; the account's log setting (forwarding to Splunk's HTTP Event
@@ -52,4 +52,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('create_date', text, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('audit_outbox_account').on('audit_outbox').columns(['account_id', 'seq']).execute();
+  // An entry of an account that forwards its log is queued by the statement that writes it (no second one).
+  await sql`create trigger audit_log_outbox after insert on audit_log
+    when exists (select 1 from account_log_settings where account_id = new.account_id and active = 1)
+    begin
+      insert into audit_outbox (account_id, entry_id, create_date) values (new.account_id, new.id, new.create_date);
+    end`.execute(db);
 }
