@@ -44,7 +44,12 @@ export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<{ 
   const dialect = dialectOf(db).name;
   let template = insertTemplates.get(dialect);
   if (!template) insertTemplates.set(dialect, (template = compileInsert(db)));
-  await db.executeQuery(CompiledQuery.raw(template.sql, template.names.map((name) => values[name] ?? null)));
+  await db.executeQuery(
+    CompiledQuery.raw(
+      template.sql,
+      template.names.map((name) => values[name] ?? null),
+    ),
+  );
   return { id };
 }
 
@@ -61,11 +66,7 @@ function compileInsert(db: Db): { sql: string; names: string[] } {
       account_id: p('accountId'),
       create_date: p('createDate'),
       user_id: p('userId'),
-      username: eb
-        .selectFrom('users')
-        .select('username')
-        .where('account_id', '=', p('accountId'))
-        .where('id', '=', p('userId')),
+      username: eb.selectFrom('users').select('username').where('account_id', '=', p('accountId')).where('id', '=', p('userId')),
       api_token_id: eb
         .selectFrom('api_tokens')
         .select('id')
