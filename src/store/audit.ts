@@ -1,6 +1,5 @@
 import { CompiledQuery } from 'kysely';
 import type { Db } from './db.js';
-import { dialectOf } from './dialect.js';
 import { fetchPage, newId, now, type Page } from './listing.js';
 import type { AccountLogSetting, AuditEntry } from './types.js';
 
@@ -41,9 +40,10 @@ export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<{ 
     recordId: entry.recordId,
     changes: entry.changes,
   };
-  const dialect = dialectOf(db).name;
-  let template = insertTemplates.get(dialect);
-  if (!template) insertTemplates.set(dialect, (template = compileInsert(db)));
+  // Per database adapter (a transaction shares its database's): the SQL differs by kind of database.
+  const adapter = db.getExecutor().adapter;
+  let template = insertTemplates.get(adapter);
+  if (!template) insertTemplates.set(adapter, (template = compileInsert(db)));
   await db.executeQuery(
     CompiledQuery.raw(
       template.sql,
@@ -54,7 +54,7 @@ export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<{ 
 }
 
 // The compiled insert per kind of database: its SQL and the value each parameter takes, by name.
-const insertTemplates = new Map<string, { sql: string; names: string[] }>();
+const insertTemplates = new WeakMap<object, { sql: string; names: string[] }>();
 const MARK = '\u0000audit:';
 
 function compileInsert(db: Db): { sql: string; names: string[] } {
@@ -202,7 +202,7 @@ export async function outboxHasDueWork(db: Db, at: string): Promise<boolean> {
     .where('s.active', '=', 1)
     .where('s.next_attempt_at', '<=', at)
     .where((eb) => eb.or([eb('s.lease_until', 'is', null), eb('s.lease_until', '<', at)]))
-    .where((eb) => eb.exists(eb.selectFrom('audit_outbox as o').select('o.seq').whereRef('o.account_id', '=', 's.account_id')))
+    .where((eb) => eb.exists(eb.selectFrom('audit_outbox as o').select('o.id').whereRef('o.account_id', '=', 's.account_id')))
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
@@ -225,7 +225,7 @@ export async function claimOutboxAccounts(
     .where('s.active', '=', 1)
     .where('s.next_attempt_at', '<=', at)
     .where((eb) => eb.or([eb('s.lease_until', 'is', null), eb('s.lease_until', '<', at)]))
-    .where((eb) => eb.exists(eb.selectFrom('audit_outbox as o').select('o.seq').whereRef('o.account_id', '=', 's.account_id')))
+    .where((eb) => eb.exists(eb.selectFrom('audit_outbox as o').select('o.id').whereRef('o.account_id', '=', 's.account_id')))
     .limit(limit);
   await db
     .updateTable('account_log_settings')
@@ -250,10 +250,10 @@ export async function outboxBatch(
   const rows = await db
     .selectFrom('audit_outbox as o')
     .leftJoin('audit_log as a', (join) => join.onRef('a.account_id', '=', 'o.account_id').onRef('a.id', '=', 'o.entry_id'))
-    .select(['o.seq as seq'])
+    .select(['o.id as seq'])
     .selectAll('a')
     .where('o.account_id', '=', accountId)
-    .orderBy('o.seq')
+    .orderBy('o.id')
     .limit(limit)
     .execute();
   return rows.map((row) => {
@@ -264,7 +264,7 @@ export async function outboxBatch(
 
 /** After a delivery: drops the delivered entries (up to `lastSeq`), resets the backoff and releases the lease. */
 export async function outboxDelivered(db: Db, accountId: string, owner: string, lastSeq: number): Promise<void> {
-  await db.deleteFrom('audit_outbox').where('account_id', '=', accountId).where('seq', '<=', lastSeq).execute();
+  await db.deleteFrom('audit_outbox').where('account_id', '=', accountId).where('id', '<=', lastSeq).execute();
   await db
     .updateTable('account_log_settings')
     .set({ attempts: 0, next_attempt_at: '', last_error: null, lease_owner: null, lease_until: null })

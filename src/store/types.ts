@@ -246,9 +246,9 @@ export interface AccountLogSettingTable {
   last_error: string | null;
 }
 
-/** Entries still to forward, in order of `seq` per account. */
+/** Entries still to forward, in order of `id` (increasing) per account. */
 export interface AuditOutboxTable {
-  seq: Generated<number>;
+  id: Generated<number>;
   account_id: string;
   entry_id: string;
   create_date: string;

@@ -7,8 +7,11 @@ import { migratePostgres } from '../../src/store/postgres/migrate.js';
 import { openTestStore } from './fixtures.js';
 
 const TABLES = [
+  'account_log_settings',
   'accounts',
   'api_tokens',
+  'audit_log',
+  'audit_outbox',
   'one_time_tokens',
   'project_shared_cloud_drives',
   'projects',

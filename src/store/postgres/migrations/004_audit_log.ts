@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 // The PostgreSQL twin of store/sqlite/migrations/004_audit_log.ts: the audit log, the account log setting with
-// its delivery state, and the outbox of entries to forward (its `seq` an identity: the order of delivery).
+// its delivery state, and the outbox of entries to forward (its `id` an identity: the order of delivery).
 export async function up(db: Kysely<unknown>): Promise<void> {
   const t = 'text collate "C"';
   await sql
@@ -42,22 +42,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   attempts integer not null default 0,
   next_attempt_at ${t} not null default '',
   last_error ${t},
-  primary key (account_id),
-  unique (id)
+  primary key (account_id, id),
+  unique (account_id)
 )`,
     )
     .execute(db);
   await sql
     .raw(
       `create table audit_outbox (
-  seq bigint generated always as identity primary key,
+  id bigint generated always as identity,
   account_id ${t} not null references accounts (id),
   entry_id ${t} not null,
-  create_date ${t} not null
+  create_date ${t} not null,
+  primary key (account_id, id)
 )`,
     )
     .execute(db);
-  await sql`create index audit_outbox_account on audit_outbox (account_id, seq)`.execute(db);
+  await sql`create index audit_outbox_account on audit_outbox (account_id, id)`.execute(db);
   // An entry of an account that forwards its log is queued by the statement that writes it.
   await sql`
     create or replace function clickd_queue_audit_entry() returns trigger language plpgsql as $$

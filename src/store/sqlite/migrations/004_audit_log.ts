@@ -46,12 +46,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('audit_outbox')
-    .addColumn('seq', int, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', int, (c) => c.primaryKey().autoIncrement())
     .addColumn('account_id', text, (c) => c.notNull())
     .addColumn('entry_id', text, (c) => c.notNull())
     .addColumn('create_date', text, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_outbox_account').on('audit_outbox').columns(['account_id', 'seq']).execute();
+  await db.schema.createIndex('audit_outbox_account').on('audit_outbox').columns(['account_id', 'id']).execute();
   // An entry of an account that forwards its log is queued by the statement that writes it (no second one).
   await sql`create trigger audit_log_outbox after insert on audit_log
     when exists (select 1 from account_log_settings where account_id = new.account_id and active = 1)
