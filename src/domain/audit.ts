@@ -47,8 +47,8 @@ const SECRET_FIELDS = new Set([
   'userCode',
   'session',
 ]);
-/** Fields that change on every write and say nothing an entry's date does not. */
-const NOISE_FIELDS = new Set(['updateDate', 'createDate']);
+/** Fields that change on every write or say nothing the entry does not (its date, its account, a delete's own entry). */
+const NOISE_FIELDS = new Set(['updateDate', 'createDate', 'accountId', 'deleted']);
 
 type Fields = Record<string, unknown> | null | undefined;
 
