@@ -79,7 +79,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     compactHeap: env.CLICKD_COMPACT_HEAP !== '0' && env.CLICKD_COMPACT_HEAP?.toLowerCase() !== 'false',
     debugQueryCount: env.CLICKD_DEBUG_QUERY_COUNT === '1' || env.CLICKD_DEBUG_QUERY_COUNT?.toLowerCase() === 'true',
     auditRetentionDays: int('CLICKD_AUDIT_RETENTION_DAYS', env.CLICKD_AUDIT_RETENTION_DAYS, 365, 100_000),
-    logForwardPollMs: int('CLICKD_LOG_FORWARD_POLL_MS', env.CLICKD_LOG_FORWARD_POLL_MS, 1000) || 1000,
+    logForwardPollMs: int('CLICKD_LOG_FORWARD_POLL_MS', env.CLICKD_LOG_FORWARD_POLL_MS, 5000) || 5000,
     logForwardRetryMs: int('CLICKD_LOG_FORWARD_RETRY_MS', env.CLICKD_LOG_FORWARD_RETRY_MS, 1000),
     logForwardRetryMaxMs: int('CLICKD_LOG_FORWARD_RETRY_MAX_MS', env.CLICKD_LOG_FORWARD_RETRY_MAX_MS, 5 * 60 * 1000),
   };

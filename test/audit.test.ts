@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pruneAudit } from '../src/domain/audit.js';
 import { Client, createAccount, expectError, startTestServer, UNKNOWN_ID, type TestAccount, type TestServer } from './helpers.js';
+import { Secret, TOTP } from 'otpauth';
 import { createUser } from './factories.js';
 import { staleBuild } from '../scripts/buildState.js';
 
@@ -138,6 +139,41 @@ describe('sign-ins', () => {
     assert.equal(signOuts.length, 1);
     assert.equal(signOuts[0]!.recordId, signIns[0]!.recordId, 'the session signed out is the one signed in');
     assert.ok(!JSON.stringify(failed).includes('wrong-password'));
+  });
+});
+
+describe('MFA', () => {
+  test('turning MFA on is recorded (never the secret); a wrong code at mfa_respond is a failed sign-in', async () => {
+    const account = await createAccount(server, 'MFA Account');
+    const generated = await account.client.post('/user/generate_mfa_token');
+    assert.equal(generated.status, 200);
+    const secret = generated.body as string;
+    const totp = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
+    assert.equal((await account.client.post('/user/set_mfa', { enabled: true, userCode: totp.generate() })).status, 200);
+    const login = await new Client(server.url).post('/authentication/login', {
+      username: account.email,
+      password: account.password,
+      type: 16,
+    });
+    assert.equal(login.body.challenge, 1);
+    const valid = new Set([-1, 0, 1].map((w) => totp.generate({ timestamp: Date.now() + w * 30_000 })));
+    const wrong = ['000000', '111111', '222222', '333333'].find((c) => !valid.has(c))!;
+    expectError(
+      await new Client(server.url).post('/authentication/mfa_respond', { userCode: wrong, session: login.body.session }),
+      499,
+      'TOTP',
+    );
+
+    const log = await entries(account.client);
+    assert.deepEqual(
+      log.slice(0, 3).map((e) => [e.action, e.changes]),
+      [
+        ['authentication/login_failed', { reason: { before: null, after: 'code' } }],
+        ['user/set_mfa', { mfa: { before: false, after: true } }],
+        ['user/generate_mfa_token', { mfaSecretGenerated: { before: false, after: true } }],
+      ],
+    );
+    assert.ok(!JSON.stringify(log).includes(secret), 'the TOTP secret never enters the log');
   });
 });
 

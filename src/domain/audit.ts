@@ -72,6 +72,13 @@ export function changesOf(before: Fields, after: Fields): AuditChanges {
 /** A change of one field. */
 export const changed = (field: string, before: unknown, after: unknown): AuditChanges => ({ [field]: { before, after } });
 
+/**
+ * Whether this process has seen an account forward its log (a setup or update made active here, or entries
+ * the forwarder found waiting): then each new entry wakes the forwarder at once, instead of at its next
+ * poll (CLICKD_LOG_FORWARD_POLL_MS), which also picks up what other instances queued.
+ */
+export const forwarding = { active: false, wakes: new Set<() => void>() };
+
 /** Appends entries in the transaction `tx` (or alone when `tx` is not in one). */
 export async function writeAudit(tx: Store, actor: AuditActor, records: AuditRecord | readonly AuditRecord[]): Promise<void> {
   for (const record of Array.isArray(records) ? (records as AuditRecord[]) : [records as AuditRecord]) {
@@ -87,6 +94,8 @@ export async function writeAudit(tx: Store, actor: AuditActor, records: AuditRec
       changes: JSON.stringify(scrub(record.changes ?? {})),
     });
   }
+  // After the commit on SQLite (one connection: the forwarder's read waits for this transaction).
+  if (forwarding.active) for (const wake of forwarding.wakes) setImmediate(wake);
 }
 
 function scrub(changes: AuditChanges): AuditChanges {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { AccountLogSetting, AuditEntry } from '../store/types.js';
-import { presentAuditEntry, pruneAudit } from './audit.js';
+import { forwarding, presentAuditEntry, pruneAudit } from './audit.js';
 
 /**
  * Forwards audit entries to the Splunk HTTP Event Collector of each account whose log setting is active
@@ -111,6 +111,7 @@ export function startLogForwarder(store: Store, log: Logger | undefined, options
       const at = new Date().toISOString();
       // A read first: an idle agent writes nothing (a write would end every cached list answer).
       if (!(await store.audit.outboxHasDueWork(store.db, at))) return;
+      forwarding.active = true;
       const claimed = await store.audit.claimOutboxAccounts(
         store.db,
         owner,
@@ -145,6 +146,7 @@ export function startLogForwarder(store: Store, log: Logger | undefined, options
   const wake = () => {
     if (!stopped) void runOnce();
   };
+  forwarding.wakes.add(wake);
   const timer = setInterval(wake, options.pollMs);
   timer.unref();
   wake();
@@ -154,6 +156,7 @@ export function startLogForwarder(store: Store, log: Logger | undefined, options
     async stop() {
       stopped = true;
       clearInterval(timer);
+      forwarding.wakes.delete(wake);
       await running;
     },
   };
@@ -170,7 +173,8 @@ export function startAuditPruner(store: Store, log: Logger | undefined, retentio
       .catch((err: unknown) => log?.error({ err }, 'audit log pruning failed'))
       .finally(() => (running = undefined));
   };
-  const first = setTimeout(prune, 1000);
+  // Not at start itself: the first minute of an agent belongs to its requests.
+  const first = setTimeout(prune, 60_000);
   const timer = setInterval(prune, everyMs);
   first.unref();
   timer.unref();

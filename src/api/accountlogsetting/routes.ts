@@ -1,5 +1,5 @@
 import type { App } from '../../http/types.js';
-import { changesOf, type AuditRecord } from '../../domain/audit.js';
+import { changesOf, forwarding, type AuditRecord } from '../../domain/audit.js';
 import { Duplicate, NotFound } from '../../errors.js';
 import { audited } from '../../http/audit.js';
 import { Done } from '../../http/paging.js';
@@ -82,6 +82,7 @@ export async function accountLogSettingRoutes(app: App): Promise<void> {
         },
         (row) => settingChange(undefined, row),
       );
+      if (row.active) forwarding.active = true;
       return presentLogSetting(row);
     },
   );
@@ -133,6 +134,7 @@ export async function accountLogSettingRoutes(app: App): Promise<void> {
         },
         ([before, after]) => settingChange(before, after),
       );
+      if (after.active) forwarding.active = true;
       return presentLogSetting(after);
     },
   );
