@@ -91,7 +91,8 @@ export function startLogForwarder(store: Store, log: Logger | undefined, options
         }
         if (!res.ok || code !== 0) throw new Error(`the collector answered ${res.status}: ${text.slice(0, 200)}`);
       }
-      await store.audit.outboxDelivered(store.db, setting.account_id, owner, lastSeq);
+      // The delivered rows go and the backoff resets together.
+      await store.transaction((tx) => tx.audit.outboxDelivered(tx.db, setting.account_id, owner, lastSeq));
       return batch.length === batchSize;
     } catch (err) {
       const attempts = setting.attempts + 1;
