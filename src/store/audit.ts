@@ -125,6 +125,15 @@ export async function pruneAuditLog(db: Db, before: string): Promise<number> {
   const accounts = await db.selectFrom('accounts').select('id').execute();
   let deleted = 0;
   for (const { id } of accounts) {
+    // A read first: a delete that removes nothing would still count as a write, and end every cache.
+    const old = await db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('account_id', '=', id)
+      .where('create_date', '<', before)
+      .limit(1)
+      .executeTakeFirst();
+    if (!old) continue;
     const result = await db
       .deleteFrom('audit_log')
       .where('account_id', '=', id)
