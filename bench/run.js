@@ -4,7 +4,8 @@
 // bench/results.json (bench/results-node<major>.json when not run on Node.js 20) and bench/RESULTS.md. The
 // agent and the ceiling run on the Node.js that runs this script: `PATH=<node 24>/bin:$PATH npm run bench`. Options: --quick (smaller, shorter: under two minutes),
 // --no-build (use dist/ as it is), --keep (keep the data directories), --only paging (only the paging-depth
-// scenarios, at 100k and 1M, or 100k with --quick; prints their figures and writes no results file),
+// scenarios, at 100k and 1M, or 100k with --quick; prints their figures and writes no results file), --only
+// writes (only assigning 1,000 pairs and the inserts from 10 clients, at 100k; likewise no results file),
 // --database (only the PostgreSQL scenario set, bench/postgres.js, with the SQLite figures of the same run
 // beside them: starts its own PostgreSQL cluster, writes bench/results-postgres.json and the "PostgreSQL
 // (hosted mode)" section of bench/RESULTS.md; with --quick, shorter).
@@ -23,11 +24,13 @@ const settings = quick
   ? { sizes: [1_000, 10_000, 100_000], childrenAt: [1_000], duration: 1, warmup: 0.5, repeats: 3 }
   : { sizes: [1_000, 10_000, 100_000, 1_000_000], childrenAt: [1_000, 100_000], duration: 5, warmup: 1, repeats: 5 };
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-if (only !== undefined && only !== 'paging' && only !== 'postgres') {
-  throw new Error(`--only ${only}: the subsets are 'paging' and 'postgres' (the same as --database)`);
+if (only !== undefined && only !== 'paging' && only !== 'postgres' && only !== 'writes') {
+  throw new Error(`--only ${only}: the subsets are 'paging', 'writes' and 'postgres' (the same as --database)`);
 }
 const database = args.has('--database') || only === 'postgres';
-if (only) settings.sizes = settings.sizes.filter((size) => size >= 100_000);
+if (only === 'paging' || only === 'postgres') settings.sizes = settings.sizes.filter((size) => size >= 100_000);
+// The write scenarios (assign 1,000 pairs, inserts from 10 clients) run at 100k, as in the full run.
+if (only === 'writes') settings.sizes = [100_000];
 const connections = 10;
 const pageSize = 50;
 const benchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clickd-bench-'));
@@ -243,6 +246,7 @@ async function assignBench(agent, token, projectIds, driveIds) {
 
 async function insertBench(agent, token) {
   let n = 0;
+  const cpuBefore = cpuTimeMs(agent.pid);
   const stop = agent.sampleRss();
   const figures = await load(withToken(`${agent.url}/projects/insert`, token), {
     connections,
@@ -256,8 +260,39 @@ async function insertBench(agent, token) {
     }),
   });
   const rss = stop();
+  const cpuMs = cpuTimeMs(agent.pid) - cpuBefore;
   rssUnderLoad = Math.max(rssUnderLoad, rss);
-  record('insert (10 clients, synchronous=FULL)', figures, { rssUnderLoadMb: rss, peakRssMb: agent.peakRssMb() });
+  // The agent's CPU time per insert: what a request costs, whatever else the machine runs meanwhile.
+  const cpuMsPerInsert = Math.round((cpuMs / n) * 1000) / 1000;
+  log(`insert: ${n} requests, agent CPU ${cpuMs} ms, ${cpuMsPerInsert} ms per insert`);
+  record('insert (10 clients, synchronous=FULL)', figures, { rssUnderLoadMb: rss, peakRssMb: agent.peakRssMb(), cpuMsPerInsert });
+}
+
+/** The CPU time (user and system) a process has used so far, in ms (Linux: /proc/<pid>/stat, 100 ticks a second). */
+function cpuTimeMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The write scenarios, on a fresh agent in the default configuration: assign 1,000 pairs, then inserts. */
+async function writes(dataDir, seeded) {
+  const agent = await startAgent(dataDir);
+  try {
+    const token = await login(agent);
+    const times = await assignBench(agent, token, seeded.projectIds, seeded.driveIds);
+    const meanMs = Math.round((times.reduce((a, b) => a + b, 0) / times.length) * 10) / 10;
+    results.scenarios['assign 1,000 pairs in one request'] = { medianMs: median(times), meanMs, runsMs: times };
+    log(`assign 1,000 pairs: median ${median(times)} ms (${times.join(', ')})`);
+    await insertBench(agent, token);
+    results.checks['total after inserts equals a real count'] = await totalMatchesCount(agent, token, dataDir, seeded.accountId);
+    notePeakRss(agent);
+  } finally {
+    await agent.stop();
+  }
 }
 
 async function totalMatchesCount(agent, token, dataDir, accountId) {
@@ -437,6 +472,11 @@ async function main() {
     const seeded = seed(dataDir, { projects: size, children });
     log(`seeded ${label} projects${children ? ' with children' : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
+    if (only === 'writes') {
+      await writes(dataDir, seeded);
+      if (!args.has('--keep')) fs.rmSync(dataDir, { recursive: true, force: true });
+      continue;
+    }
     if (only) {
       await pagingDepth(dataDir, label, size);
       if (!args.has('--keep')) fs.rmSync(dataDir, { recursive: true, force: true });
@@ -519,26 +559,7 @@ async function main() {
     if (size >= 100_000) await pagingDepth(dataDir, label, size);
     // Writes last, once the reads of both cache modes have seen the seeded data only; on a fresh agent in
     // the default configuration, so that its memory is not what the reads without the cache left behind.
-    if (size === 100_000) {
-      const agent = await startAgent(dataDir);
-      try {
-        const token = await login(agent);
-        const times = await assignBench(agent, token, seeded.projectIds, seeded.driveIds);
-        const meanMs = Math.round((times.reduce((a, b) => a + b, 0) / times.length) * 10) / 10;
-        results.scenarios['assign 1,000 pairs in one request'] = { medianMs: median(times), meanMs, runsMs: times };
-        log(`assign 1,000 pairs: median ${median(times)} ms (${times.join(', ')})`);
-        await insertBench(agent, token);
-        results.checks['total after inserts equals a real count'] = await totalMatchesCount(
-          agent,
-          token,
-          dataDir,
-          seeded.accountId,
-        );
-        notePeak(agent);
-      } finally {
-        await agent.stop();
-      }
-    }
+    if (size === 100_000) await writes(dataDir, seeded);
     if (peer) {
       await jsonServer(peer);
       await peer.server.stop();

@@ -27,6 +27,8 @@ import {
   nulPath,
   validatorCompiler,
 } from './http/validation.js';
+import { accountLogRoutes } from './api/accountlog/routes.js';
+import { accountLogSettingRoutes } from './api/accountlogsetting/routes.js';
 import { apiTokenRoutes } from './api/apitokens/routes.js';
 import { mfaRespondRoutes } from './api/authentication/mfa.js';
 import { installChangeFeed } from './http/changes.js';
@@ -64,6 +66,8 @@ const controllers: { prefix?: string; web: string[]; controller: Controller }[] 
   { prefix: '/usergroup', web: web('usergroup'), controller: userGroupRoutes },
   { prefix: '/userspermission', web: web('permission'), controller: usersPermissionRoutes },
   { prefix: '/apitoken', web: web('apitoken'), controller: apiTokenRoutes },
+  { prefix: '/accountlog', web: web('accountlog'), controller: accountLogRoutes },
+  { prefix: '/accountlogsetting', web: web('accountlogsetting'), controller: accountLogSettingRoutes },
 ];
 
 export interface BuildOptions {

@@ -38,6 +38,12 @@ export interface Config {
   compactHeap: boolean;
   /** Send the number of SQL statements a request ran in an x-clickd-queries header (tests only). */
   debugQueryCount: boolean;
+  /** Audit entries older than this many days are pruned in the background (CLICKD_AUDIT_RETENTION_DAYS). */
+  auditRetentionDays: number;
+  /** Log forwarding: how often to look for due entries, the first retry's delay and the longest one. */
+  logForwardPollMs: number;
+  logForwardRetryMs: number;
+  logForwardRetryMaxMs: number;
 }
 
 /** The per-user data directory, following each platform's convention (an empty variable counts as unset). */
@@ -90,6 +96,10 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     responseCache: env.CLICKD_RESPONSE_CACHE !== '0' && env.CLICKD_RESPONSE_CACHE?.toLowerCase() !== 'false',
     compactHeap: env.CLICKD_COMPACT_HEAP !== '0' && env.CLICKD_COMPACT_HEAP?.toLowerCase() !== 'false',
     debugQueryCount: env.CLICKD_DEBUG_QUERY_COUNT === '1' || env.CLICKD_DEBUG_QUERY_COUNT?.toLowerCase() === 'true',
+    auditRetentionDays: int('CLICKD_AUDIT_RETENTION_DAYS', env.CLICKD_AUDIT_RETENTION_DAYS, 365, 100_000),
+    logForwardPollMs: int('CLICKD_LOG_FORWARD_POLL_MS', env.CLICKD_LOG_FORWARD_POLL_MS, 5000) || 5000,
+    logForwardRetryMs: int('CLICKD_LOG_FORWARD_RETRY_MS', env.CLICKD_LOG_FORWARD_RETRY_MS, 1000),
+    logForwardRetryMaxMs: int('CLICKD_LOG_FORWARD_RETRY_MAX_MS', env.CLICKD_LOG_FORWARD_RETRY_MAX_MS, 5 * 60 * 1000),
   };
   const merged = { ...base };
   for (const [key, value] of Object.entries(overrides)) {

@@ -12,6 +12,7 @@ import { redactPassword } from './config.js';
 import type { Store } from './store/store.js';
 import { openPostgresStore } from './store/postgres/open.js';
 import { openSqliteStore } from './store/sqlite/open.js';
+import { startAuditPruner, startLogForwarder } from './domain/logForwarding.js';
 
 export interface RunningServer {
   app: App;
@@ -114,6 +115,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   if (!LOOPBACK.has(config.host)) {
     logger.warn(`listening on ${config.host}, not only on loopback: other machines can reach this agent`);
   }
+  // In the background, never in a request: the audit log's retention and its forwarding to Splunk.
+  const pruner = startAuditPruner(store, logger, config.auditRetentionDays);
+  const forwarder = startLogForwarder(store, logger, {
+    pollMs: config.logForwardPollMs,
+    retryMs: config.logForwardRetryMs,
+    retryMaxMs: config.logForwardRetryMaxMs,
+  });
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     app,
@@ -122,6 +130,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`,
     async close() {
       await app.close();
+      await forwarder.stop();
+      await pruner.stop();
       await store.close();
     },
   };

@@ -665,6 +665,30 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
     assert.equal(await navLink(memberPage, 'Groups').count(), 0);
   });
 
+  test('Activity: the audit log with its changes, filtered by record type and action', async () => {
+    const account = await createAccount(server, 'Console Activity');
+    const created = await account.client.post('/projects/insert', { name: 'Watched', description: 'first' });
+    await account.client.put('/projects/update', { id: created.body.id, description: 'second' });
+    await account.client.post('/sharedclouddrive/insert', { name: 'Watched drive' });
+    const page = await newPage();
+    await signIn(page, account);
+    await navLink(page, 'Activity').click();
+    await heading(page, 'Activity').waitFor();
+    // The helper's sign-in, three changes and this sign-in.
+    await waitForTotal(page, '5 entries');
+    const table = page.getByRole('table', { name: /^Activity/ });
+    const update = table.locator('tbody tr', { hasText: 'projects/update' });
+    await update.getByText('description: first → second').waitFor();
+    await page.getByLabel('Record type').selectOption('Project');
+    await waitForTotal(page, '2 entries');
+    await page.getByLabel('Action').fill('projects/insert');
+    await page.getByLabel('Action').press('Enter');
+    await waitForTotal(page, '1 entry');
+    assert.match((await table.locator('tbody tr').first().textContent()) ?? '', /Project .*name: — → Watched/);
+    await expectAccessible(page, 'activity');
+    await shot(page, '26-activity');
+  });
+
   test('Grants: grant, change Read/ReadWrite and revoke from the project’s, drive’s, user’s and group’s pages', async () => {
     const account = await createAccount(server, 'Console Grants');
     const ann = await createUser(server, account.accountId, { userType: 32, firstname: 'Ann', lastname: 'Grant' });

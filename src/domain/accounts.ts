@@ -21,15 +21,17 @@ export function splitName(name: string): [string, string] {
 export async function createAccountWithOwner(
   store: Store,
   input: { name: string; email: string; password: string; status: number },
+  /** Runs in the same transaction once both exist (the audit entry of a sign-up). */
+  then?: (tx: Store, created: { accountId: string; owner: User }) => Promise<void>,
 ): Promise<{ accountId: string; owner: User }> {
-  const { db } = store;
   checkPassword(input.password);
   if (input.name.trim() === '') throw new Invalid("'name' must not be blank.");
   const email = input.email.trim();
   const passwordHash = await hashPassword(input.password);
   const [firstname, lastname] = splitName(input.name);
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await store.transaction(async (tx) => {
+      const trx = tx.db;
       if (await store.users.findUserByUsername(trx, email)) throw new Duplicate('A user with this email already exists.');
       const accountId = await store.users.createAccount(trx, input.name.trim());
       const owner = await store.users.insertUser(trx, {
@@ -50,6 +52,7 @@ export async function createAccountWithOwner(
         deleted: 0,
         signup_date: new Date().toISOString(),
       });
+      await then?.(tx, { accountId, owner });
       return { accountId, owner };
     });
   } catch (err) {

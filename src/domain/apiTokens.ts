@@ -46,7 +46,7 @@ export async function createApiToken(
 
 /** Deletes one of the caller's own tokens and ends its session at once; anyone else's is not found. */
 export async function deleteApiToken(ctx: AppContext, principal: Principal, id: string): Promise<void> {
-  await ctx.store.db.transaction().execute(async (trx) => {
+  await ctx.store.transaction(async ({ db: trx }) => {
     const record = await ctx.store.apiTokens.findUserApiToken(trx, principal.accountId, principal.userId, id);
     if (!record) throw new NotFound('API token', id);
     await ctx.store.sessions.endSession(trx, record.session_id);

@@ -21,11 +21,10 @@ export async function grantPermissions(
   kind: GrantKind,
   requested: readonly NewGrant[],
 ): Promise<void> {
-  const { db } = store;
   const info = store.permissions.grantKinds[kind];
   const subjectIds = [...new Set(requested.map((g) => g.subjectId))];
   const targetIds = [...new Set(requested.map((g) => g.targetId))];
-  await db.transaction().execute(async (trx) => {
+  await store.transaction(async ({ db: trx }) => {
     const subjects = new Set(
       (await store.permissions.liveRecords(trx, accountId, info.subjectTable, subjectIds)).map((r) => r.id),
     );
@@ -52,9 +51,8 @@ export async function changePermissions(
   kind: GrantKind,
   changes: readonly { id: string; permissionType: number }[],
 ): Promise<void> {
-  const { db } = store;
   const ids = [...new Set(changes.map((c) => c.id))];
-  await db.transaction().execute(async (trx) => {
+  await store.transaction(async ({ db: trx }) => {
     const found = new Set((await store.permissions.findGrants(trx, accountId, kind, ids)).map((g) => g.id));
     const missing = ids.filter((id) => !found.has(id)).map((id) => `Permission ${id} not found.`);
     if (missing.length > 0) throw new ApiError('NOT_FOUND', missing);

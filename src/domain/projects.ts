@@ -4,8 +4,7 @@ import { ApiError, NotFound } from '../errors.js';
 
 /** Soft-deletes a project with its drive assignments and the permissions on it, in one transaction. */
 export async function deleteProject(store: Store, accountId: string, projectId: string): Promise<void> {
-  const { db } = store;
-  await db.transaction().execute(async (trx) => {
+  await store.transaction(async ({ db: trx }) => {
     if (!(await store.projects.softDelete(trx, accountId, projectId))) throw new NotFound('Project', projectId);
     await store.assignments.deleteAssignmentsOf(trx, accountId, { projectId });
     await store.permissions.deletePermissionsOn(trx, accountId, 'projects', projectId);
@@ -14,8 +13,7 @@ export async function deleteProject(store: Store, accountId: string, projectId: 
 
 /** Soft-deletes a drive with its project assignments and the permissions on it, in one transaction. */
 export async function deleteSharedCloudDrive(store: Store, accountId: string, driveId: string): Promise<void> {
-  const { db } = store;
-  await db.transaction().execute(async (trx) => {
+  await store.transaction(async ({ db: trx }) => {
     if (!(await store.sharedCloudDrives.softDelete(trx, accountId, driveId))) throw new NotFound('Shared cloud drive', driveId);
     await store.assignments.deleteAssignmentsOf(trx, accountId, { sharedCloudDriveId: driveId });
     await store.permissions.deletePermissionsOn(trx, accountId, 'shared_cloud_drives', driveId);
@@ -27,10 +25,9 @@ export async function deleteSharedCloudDrive(store: Store, accountId: string, dr
  * is written and the error lists the ids not found. Pairs that exist already, or repeat, are skipped.
  */
 export async function assignSharedCloudDrives(store: Store, accountId: string, pairs: readonly Pair[]): Promise<void> {
-  const { db } = store;
   const projectIds = [...new Set(pairs.map((p) => p.projectId))];
   const driveIds = [...new Set(pairs.map((p) => p.sharedCloudDriveId))];
-  await db.transaction().execute(async (trx) => {
+  await store.transaction(async ({ db: trx }) => {
     const knownProjects = await store.projects.existingIds(trx, accountId, projectIds);
     const knownDrives = await store.sharedCloudDrives.existingIds(trx, accountId, driveIds);
     const missing = [

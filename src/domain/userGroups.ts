@@ -15,8 +15,7 @@ import {
 
 /** Soft-deletes a group with its memberships and the permissions granted to it, in one transaction. */
 export async function deleteUserGroup(store: Store, accountId: string, userGroupId: string): Promise<void> {
-  const { db } = store;
-  await db.transaction().execute(async (trx) => {
+  await store.transaction(async ({ db: trx }) => {
     if (!(await store.userGroups.softDelete(trx, accountId, userGroupId))) throw new NotFound('User group', userGroupId);
     await store.userGroupMembers.deleteMembershipsOf(trx, accountId, { userGroupId });
     await store.permissions.deletePermissionsOf(trx, accountId, 'user_groups', userGroupId);
@@ -28,10 +27,9 @@ export async function deleteUserGroup(store: Store, accountId: string, userGroup
  * written and the error lists the ids not found. Pairs that exist already, or repeat, are skipped.
  */
 export async function assignUsers(store: Store, accountId: string, pairs: readonly Membership[]): Promise<void> {
-  const { db } = store;
   const userIds = [...new Set(pairs.map((p) => p.userId))];
   const groupIds = [...new Set(pairs.map((p) => p.userGroupId))];
-  await db.transaction().execute(async (trx) => {
+  await store.transaction(async ({ db: trx }) => {
     const knownUsers = new Set((await store.users.findUsers(trx, accountId, userIds)).map((u) => u.id));
     const knownGroups = new Set((await store.userGroups.findMany(trx, accountId, groupIds)).map((g) => g.id));
     const missing = [
@@ -64,7 +62,13 @@ export interface ImportResult {
  * any other is created Pending and invited. Groups are found by id, else by name case-insensitively,
  * and created when missing. There is no billing, so never 402.
  */
-export async function importUsers(ctx: AppContext, accountId: string, items: readonly ImportItem[]): Promise<ImportResult> {
+export async function importUsers(
+  ctx: AppContext,
+  accountId: string,
+  items: readonly ImportItem[],
+  /** Runs in the same transaction, with the result (the audit entry of the import). */
+  then?: (tx: Store, result: ImportResult & { userIds: string[] }) => Promise<void>,
+): Promise<ImportResult> {
   const problems: string[] = [];
   items.forEach((item, i) => {
     try {
@@ -130,6 +134,7 @@ export async function importUsers(ctx: AppContext, accountId: string, items: rea
       const unique = new Map(memberships.map((m) => [`${m.userId}/${m.userGroupId}`, m]));
       await ctx.store.userGroupMembers.insertMemberships(trx, accountId, [...unique.values()]);
       const reused = new Set(kept.map(keyOf).filter((k) => existing.has(k))).size;
+      await then?.(tx, { created: created.length, reused, groupsCreated, userIds: created.map((u) => u.id) });
       return { result: { created: created.length, reused, groupsCreated }, created, tokens };
     });
   } catch (err) {

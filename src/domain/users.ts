@@ -90,7 +90,13 @@ export async function sendInvitations(ctx: AppContext, accountId: string, invite
 }
 
 /** Creates a pending user and its invitation in one transaction, then sends the invitation. */
-export async function inviteUser(ctx: AppContext, accountId: string, input: NewUserInput): Promise<User> {
+export async function inviteUser(
+  ctx: AppContext,
+  accountId: string,
+  input: NewUserInput,
+  /** Runs in the same transaction once the user exists (its audit entry). */
+  then?: (tx: Store, user: User) => Promise<void>,
+): Promise<User> {
   checkUserType(input.userType);
   let created: { user: User; tokens: Map<string, string> };
   try {
@@ -98,6 +104,7 @@ export async function inviteUser(ctx: AppContext, accountId: string, input: NewU
       const trx = tx.db;
       if (await ctx.store.users.findUserByUsername(trx, input.username)) throw duplicateUsername();
       const [user] = await ctx.store.users.insertUsers(trx, [pendingUser(accountId, input)]);
+      await then?.(tx, user!);
       return { user: user!, tokens: await issueInvitationTokens(tx, [user!]) };
     });
   } catch (err) {
@@ -109,7 +116,12 @@ export async function inviteUser(ctx: AppContext, accountId: string, input: NewU
 }
 
 /** Issues a new invitation token to a pending user of the account (the old one stops working). */
-export async function resendInvitation(ctx: AppContext, accountId: string, which: { id?: string; username?: string }) {
+export async function resendInvitation(
+  ctx: AppContext,
+  accountId: string,
+  which: { id?: string; username?: string },
+  then?: (tx: Store, user: User) => Promise<void>,
+) {
   let user: User | undefined;
   if (which.id !== undefined) user = await ctx.store.users.findUser(ctx.store.db, accountId, which.id);
   else if (which.username !== undefined) {
@@ -123,7 +135,11 @@ export async function resendInvitation(ctx: AppContext, accountId: string, which
     );
   }
   const pending = user;
-  const tokens = await ctx.store.transaction((tx) => issueInvitationTokens(tx, [pending]));
+  const tokens = await ctx.store.transaction(async (tx) => {
+    const issued = await issueInvitationTokens(tx, [pending]);
+    await then?.(tx, pending);
+    return issued;
+  });
   await sendInvitations(ctx, accountId, [pending], tokens);
 }
 
@@ -145,10 +161,9 @@ export interface UserEdit {
  * cannot deactivate themselves; a pending user becomes active only by accepting the invitation.
  */
 export async function editUser(store: Store, principal: Principal, edit: UserEdit): Promise<User> {
-  const { db } = store;
   const { accountId } = principal;
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await store.transaction(async ({ db: trx }) => {
       // With If-Match, the user is locked before it is read: the check and the change are one step.
       if (edit.ifMatch) await store.rowLocks.lockRecord(trx, 'users', accountId, edit.id);
       const user = await store.users.findUser(trx, accountId, edit.id);
@@ -199,9 +214,8 @@ export async function editUser(store: Store, principal: Principal, edit: UserEdi
  * its permissions and its unused invitation. The owner and the caller themselves cannot be deleted.
  */
 export async function deleteUser(store: Store, principal: Principal, userId: string): Promise<void> {
-  const { db } = store;
   const { accountId } = principal;
-  await db.transaction().execute(async (trx) => {
+  await store.transaction(async ({ db: trx }) => {
     const user = await store.users.findUser(trx, accountId, userId);
     if (!user) throw new NotFound('User', userId);
     if (user.owner === 1) throw new AccessDenied('The account owner cannot be deleted.');
@@ -227,12 +241,14 @@ export async function invitationOf(store: Store, token: string | undefined) {
 export async function acceptInvitation(
   store: Store,
   input: { token: string; password: string; firstname?: string; lastname?: string },
+  /** Runs in the same transaction, with the user before the change (the audit entry of the sign-up). */
+  then?: (tx: Store, user: User) => Promise<void>,
 ): Promise<void> {
-  const { db } = store;
   checkPassword(input.password);
   const { invitation, user } = await invitationOf(store, input.token);
   const passwordHash = await hashPassword(input.password);
-  await db.transaction().execute(async (trx) => {
+  await store.transaction(async (tx) => {
+    const trx = tx.db;
     // Two sign-ups racing on one token: only the first consumes it.
     if (!(await store.invitations.consumeInvitation(trx, invitation.invitation_id))) {
       throw new TokenInvalid('The invitation token is invalid, expired or already used.');
@@ -241,5 +257,6 @@ export async function acceptInvitation(
     if (input.firstname !== undefined) changes.firstname = input.firstname.trim();
     if (input.lastname !== undefined) changes.lastname = input.lastname.trim();
     await store.users.updateUser(trx, user.account_id, user.id, changes);
+    await then?.(tx, user);
   });
 }

@@ -430,6 +430,11 @@ const TAGS = [
     description: 'Grants of users and groups on projects and drives (1 Read, 2 ReadWrite), and the lists of them.',
   },
   { name: 'ApiToken', description: "The signed-in user's own long-lived API tokens, for scripts." },
+  {
+    name: 'AccountLog',
+    description: "The account's audit log: every change, sign-in, failed sign-in and sign-out (admins, read-only).",
+  },
+  { name: 'AccountLogSetting', description: "Forwarding of the account's audit log to Splunk's HTTP Event Collector (admins)." },
   { name: 'Management', description: 'The state of the agent.' },
   { name: 'WebSockets', description: 'Notifications of the changes made in your account, as WebSocket frames.' },
 ];

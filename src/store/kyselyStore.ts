@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { groupCommit, type Db } from './db.js';
 import { registerDialect, type SqlDialect } from './dialect.js';
 import { namedRecords } from './records.js';
 import * as permissions from './permissions.js';
@@ -11,6 +11,7 @@ import * as assignments from './projectSharedCloudDrives.js';
 import * as userGroupMembers from './userGroupMembers.js';
 import * as invitations from './invitations.js';
 import * as access from './access.js';
+import * as audit from './audit.js';
 import * as idempotencyKeys from './idempotencyKeys.js';
 import * as rowLocks from './rowLocks.js';
 import * as settings from './settings.js';
@@ -32,6 +33,7 @@ const repositories = {
   userGroupMembers,
   invitations,
   access,
+  audit,
   idempotencyKeys,
   rowLocks,
   settings,
@@ -62,7 +64,11 @@ export function kyselyStore(opened: OpenedDatabase, dialect: SqlDialect): Store 
       projectDetailsSql: dialect.projectDetailsObjectSql,
       isUniqueViolation: dialect.isUniqueViolation,
       storageError: dialect.storageError,
-      transaction: (work) => (db.isTransaction ? work(store) : retry(() => db.transaction().execute((trx) => work(bound(trx))))),
+      transaction: (work, options) => {
+        if (db.isTransaction) return work(store);
+        if (options?.grouped) return groupCommit(db, (trx) => work(bound(trx)));
+        return retry(() => db.transaction().execute((trx) => work(bound(trx))));
+      },
       dataVersion: opened.dataVersion,
       queryCount: opened.queryCount,
       writeCount: opened.writeCount,

@@ -5,6 +5,7 @@ import type { ProjectDetailsShapes } from './dialect.js';
 import type { NamedRecordsRepository, PermissionsRepository } from './repositories.js';
 import type * as accessModule from './access.js';
 import type * as apiTokensModule from './apiTokens.js';
+import type * as auditModule from './audit.js';
 import type * as invitationsModule from './invitations.js';
 import type * as oneTimeTokensModule from './oneTimeTokens.js';
 import type * as requestTokensModule from './requestTokens.js';
@@ -29,6 +30,7 @@ export type AssignmentsRepository = Functions<typeof assignmentsModule>;
 export type MembershipsRepository = Functions<typeof membershipsModule>;
 export type InvitationsRepository = Functions<typeof invitationsModule>;
 export type AccessRepository = Functions<typeof accessModule>;
+export type AuditRepository = Functions<typeof auditModule>;
 export type IdempotencyKeysRepository = Functions<typeof idempotencyKeysModule>;
 export type RowLocksRepository = Functions<typeof rowLocksModule>;
 export type SettingsRepository = Functions<typeof settingsModule>;
@@ -62,6 +64,8 @@ export interface Store {
   readonly invitations: InvitationsRepository;
   /** Who reaches what (the SQL of the access rules). */
   readonly access: AccessRepository;
+  /** The audit log, the account log setting and the outbox of entries to forward. */
+  readonly audit: AuditRepository;
   /** Idempotency keys of creating POSTs (claimed before the work, then the answer to replay). */
   readonly idempotencyKeys: IdempotencyKeysRepository;
   /** Write locks on single records, for the If-Match check of an update. */
@@ -78,9 +82,10 @@ export interface Store {
 
   /**
    * Runs `work` in one transaction, given this store bound to it (its `db` is the transaction); inside a
-   * transaction already, `work` joins it.
+   * transaction already, `work` joins it. `grouped`: the transaction may share its commit (and fsync) with
+   * the other grouped writes of the same turn of the event loop (db.ts groupCommit), each in a savepoint.
    */
-  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Store) => Promise<T>, options?: { grouped?: boolean }): Promise<T>;
 
   /**
    * The change signal: a value that changes whenever the stored data may have changed, by a write of this

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * Database tables. Every table carries account_id and every query filters on it (DECISIONS.md section 7).
@@ -22,6 +22,9 @@ export interface Database {
   user_group_project_permissions: UserGroupProjectPermissionTable;
   user_group_shared_cloud_drive_permissions: UserGroupSharedCloudDrivePermissionTable;
   record_counts: RecordCountTable;
+  audit_log: AuditLogTable;
+  account_log_settings: AccountLogSettingTable;
+  audit_outbox: AuditOutboxTable;
   request_tokens: RequestTokenTable;
   idempotency_keys: IdempotencyKeyTable;
   clickd_settings: SettingTable;
@@ -246,3 +249,52 @@ export type Project = Selectable<ProjectTable>;
 export type SharedCloudDrive = Selectable<SharedCloudDriveTable>;
 export type ProjectSharedCloudDrive = Selectable<ProjectSharedCloudDriveTable>;
 export type UserGroup = Selectable<UserGroupTable>;
+
+/** One entry of the audit log (migration 004): append-only; `changes` is JSON text ({field: {before, after}}). */
+export interface AuditLogTable {
+  id: string;
+  account_id: string;
+  create_date: string;
+  user_id: string | null;
+  username: string | null;
+  api_token_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** The endpoint, as `projects/insert`. */
+  action: string;
+  record_type: string | null;
+  record_id: string | null;
+  changes: string;
+}
+
+/** An account's log setting (one per account) and the state of its deliveries (a lease and a backoff). */
+export interface AccountLogSettingTable {
+  id: string;
+  account_id: string;
+  /** The provider's ingest token (a Splunk HEC token): a credential, shown masked. */
+  token: string;
+  server_address: string;
+  service_port: string;
+  active: Bool;
+  provider: number;
+  create_date: string;
+  update_date: string;
+  /** The sender (process) delivering the account's entries, until lease_until. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** Failed deliveries in a row; the next one waits until next_attempt_at ('' when none is due). */
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+}
+
+/** Entries still to forward, in order of `id` (increasing) per account. */
+export interface AuditOutboxTable {
+  id: Generated<number>;
+  account_id: string;
+  entry_id: string;
+  create_date: string;
+}
+
+export type AuditEntry = Selectable<AuditLogTable>;
+export type AccountLogSetting = Selectable<AccountLogSettingTable>;

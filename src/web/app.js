@@ -4,6 +4,7 @@
 import { api, ApiError, getToken, session, setToken, setUnauthorizedHandler, setUser } from './api.js';
 import { announce, errorBox, h, nextId } from './dom.js';
 import { renderAccount } from './account.js';
+import { renderActivity } from './activity.js';
 import { renderDrive, renderDrives } from './drives.js';
 import { renderProject, renderProjects } from './projects.js';
 import { renderUser, renderUsers } from './users.js';
@@ -39,6 +40,9 @@ async function route() {
     document.title = 'Users · clickd console';
     if (id) await renderUser(main, id);
     else renderUsers(main);
+  } else if (section === 'activity' && session.admin) {
+    document.title = 'Activity · clickd console';
+    renderActivity(main);
   } else if (section === 'account') {
     document.title = 'My account · clickd console';
     await renderAccount(main, refreshUser);

@@ -7,8 +7,11 @@ import { migratePostgres } from '../../src/store/postgres/migrate.js';
 import { openTestStore } from './fixtures.js';
 
 const TABLES = [
+  'account_log_settings',
   'accounts',
   'api_tokens',
+  'audit_log',
+  'audit_outbox',
   'clickd_rate_limits',
   'clickd_settings',
   'idempotency_keys',

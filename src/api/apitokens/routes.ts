@@ -1,4 +1,6 @@
 import type { Static } from 'typebox';
+import { audited } from '../../http/audit.js';
+import { created, removed } from '../../domain/audit.js';
 import type { App } from '../../http/types.js';
 import { createApiToken, deleteApiToken } from '../../domain/apiTokens.js';
 import { Done, parseListOptions } from '../../http/paging.js';
@@ -66,7 +68,11 @@ export async function apiTokenRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const { record, token } = await createApiToken(ctx, request.principal, request.body);
+      const { record, token } = await audited(
+        request,
+        (tx) => createApiToken({ ...ctx, store: tx }, request.principal, request.body),
+        ({ record }) => created('ApiToken', records.apiToken.present(record)),
+      );
       return { ...records.apiToken.present(record), token };
     },
   );
@@ -83,7 +89,12 @@ export async function apiTokenRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteApiToken(ctx, request.principal, request.query.id);
+      const { id } = request.query;
+      await audited(
+        request,
+        (tx) => deleteApiToken({ ...ctx, store: tx }, request.principal, id),
+        () => removed('ApiToken', id),
+      );
       return reply.code(200).send();
     },
   );

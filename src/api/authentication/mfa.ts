@@ -4,6 +4,10 @@ import type { App } from '../../http/types.js';
 import { challengeOwner, respondToMfaChallenge } from '../../domain/mfa.js';
 import { ApiError } from '../../errors.js';
 import { handshake } from './requestToken.js';
+import { auditEvent } from '../../http/audit.js';
+import { sessionIdOf } from '../../domain/sessions.js';
+import { sha256 } from '../../domain/secrets.js';
+import { changed } from '../../domain/audit.js';
 import { LoginResponse } from './schema.js';
 
 export const MfaRespondBody = Type.Object({
@@ -48,7 +52,37 @@ export async function mfaRespondRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const jwtToken = await respondToMfaChallenge(ctx, request.body.session, request.body.userCode);
+      const { session: challenge, userCode } = request.body;
+      const live = await ctx.store.oneTimeTokens.findLiveTokenByHash(ctx.store.db, sha256(challenge), 'mfa_login');
+      let jwtToken: string;
+      try {
+        jwtToken = await respondToMfaChallenge(ctx, challenge, userCode);
+      } catch (err) {
+        // A wrong code is a failed sign-in of the user the challenge belongs to.
+        if (live && err instanceof ApiError && err.code === 'TOTP') {
+          await auditEvent(
+            request,
+            {
+              action: 'authentication/login_failed',
+              recordType: 'User',
+              recordId: live.user_id,
+              changes: changed('reason', null, 'code'),
+            },
+            { accountId: live.account_id, userId: live.user_id },
+          );
+        }
+        throw err;
+      }
+      // The sign-in is recorded once the challenge is claimed (a wrong code counts against the challenge).
+      const sessionId = await sessionIdOf(ctx, jwtToken);
+      const session = await ctx.store.sessions.findSessionWithUser(ctx.store.db, sessionId);
+      if (session) {
+        await auditEvent(
+          request,
+          { recordType: 'Session', recordId: sessionId },
+          { accountId: session.account_id, userId: session.user_id },
+        );
+      }
       return { jwtToken, challenge: 0, session: null };
     },
   );

@@ -10,6 +10,10 @@ import { confirmationCode, randomToken, sha256 } from '../../domain/secrets.js';
 import { authenticate, endSessionOfToken, openSession } from '../../domain/sessions.js';
 import { tokenOf } from '../../http/auth.js';
 import { handshake } from './requestToken.js';
+import { audited, auditActor, auditEvent } from '../../http/audit.js';
+import { user as userRecord } from '../../records/index.js';
+import { changed, changesOf, created, writeAudit } from '../../domain/audit.js';
+import { sessionIdOf } from '../../domain/sessions.js';
 import { Done } from '../../http/paging.js';
 import { AccessDenied, ApiError, InactiveUser, Invalid, TokenInvalid, Unauthenticated } from '../../errors.js';
 import { UserStatus } from '../../store/values.js';
@@ -48,6 +52,23 @@ function attemptLimit(ctx: AppContext, field: 'username' | 'email') {
     errorResponseBuilder: () => new ApiError('SECURITY', 'Too many attempts; wait a minute and try again.', 429),
   };
 }
+
+/** A refused sign-in, as the audit log records it. */
+const signInFailure = (userId: string, reason: 'password' | 'inactive' | 'code') => ({
+  action: 'authentication/login_failed',
+  recordType: 'User',
+  recordId: userId,
+  changes: changed('reason', null, reason),
+});
+
+/** A password set: recorded as the fact, never the value or its hash. */
+const passwordChange = (userId: string) => ({
+  recordType: 'User',
+  recordId: userId,
+  changes: changed('passwordChanged', false, true),
+});
+
+export { signInFailure };
 
 export async function userInfo(ctx: AppContext, principal: Principal, jwtToken: string) {
   const user = (await ctx.store.users.findUser(ctx.store.db, principal.accountId, principal.userId))!;
@@ -121,14 +142,24 @@ export async function authenticationRoutes(app: App): Promise<void> {
               `clickd account create --data-dir ${JSON.stringify(ctx.config.dataDir)} (the agent and account create must use the same data directory)`,
           );
         }
+        // A failed sign-in of a known user is recorded in its account's log (an unknown name has no account).
+        if (user) await auditEvent(request, signInFailure(user.id, 'password'), { accountId: user.account_id, userId: user.id });
         throw new Unauthenticated('The username or password is not correct.');
       }
-      if (user.status !== UserStatus.Active) throw new InactiveUser('The user is not active; confirm the sign-up first.');
+      if (user.status !== UserStatus.Active) {
+        await auditEvent(request, signInFailure(user.id, 'inactive'), { accountId: user.account_id, userId: user.id });
+        throw new InactiveUser('The user is not active; confirm the sign-up first.');
+      }
       // MFA on: no session yet, a challenge that /authentication/mfa_respond completes with a code.
       if (user.mfa === 1 && user.mfa_secret) {
         return { jwtToken: '', challenge: CHALLENGE_TOTP, session: await startMfaChallenge(ctx, user) };
       }
-      const { token } = await openSession(ctx, user);
+      const { token } = await audited(
+        request,
+        (tx) => openSession({ ...ctx, store: tx }, user),
+        ({ sessionId }) => ({ recordType: 'Session', recordId: sessionId }),
+        { accountId: user.account_id, userId: user.id, sessionId: null },
+      );
       return { jwtToken: token, challenge: 0, session: null };
     },
   );
@@ -140,7 +171,18 @@ export async function authenticationRoutes(app: App): Promise<void> {
       schema: { tags, summary: 'Ends the session of the given token at once.', body: logout.body, response: Done },
     },
     async (request, reply) => {
-      await endSessionOfToken(ctx, request.body.jwtToken);
+      const sessionId = await sessionIdOf(ctx, request.body.jwtToken);
+      const session = await store.sessions.findSessionWithUser(db, sessionId);
+      if (!session || session.ended_at !== null) {
+        await endSessionOfToken(ctx, request.body.jwtToken);
+        return reply.code(200).send();
+      }
+      await audited(
+        request,
+        (tx) => tx.sessions.endSession(tx.db, sessionId),
+        () => ({ recordType: 'Session', recordId: sessionId }),
+        { accountId: session.account_id, userId: session.user_id, sessionId },
+      );
       return reply.code(200).send();
     },
   );
@@ -157,7 +199,12 @@ export async function authenticationRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { owner } = await createAccountWithOwner(store, { ...request.body, status: UserStatus.Pending });
+      const { owner } = await createAccountWithOwner(
+        store,
+        { ...request.body, status: UserStatus.Pending },
+        (tx, { accountId, owner }) =>
+          writeAudit(tx, auditActor(request, { accountId, userId: owner.id }), created('User', userRecord.present(owner))),
+      );
       await sendConfirmation(ctx, owner);
       return reply.code(200).send();
     },
@@ -186,10 +233,15 @@ export async function authenticationRoutes(app: App): Promise<void> {
         await store.oneTimeTokens.countFailedAttempt(db, live.id);
         throw new TokenInvalid('The confirmation code is invalid or has expired.');
       }
-      await db.transaction().execute(async (trx) => {
-        await store.oneTimeTokens.markTokenUsed(trx, live.id);
-        await store.users.updateUser(trx, user.account_id, user.id, { status: UserStatus.Active });
-      });
+      await audited(
+        request,
+        async ({ db: trx }) => {
+          await store.oneTimeTokens.markTokenUsed(trx, live.id);
+          await store.users.updateUser(trx, user.account_id, user.id, { status: UserStatus.Active });
+        },
+        () => ({ recordType: 'User', recordId: user.id, changes: changed('status', user.status, UserStatus.Active) }),
+        { accountId: user.account_id, userId: user.id },
+      );
       return true;
     },
   );
@@ -259,11 +311,16 @@ export async function authenticationRoutes(app: App): Promise<void> {
         const live = await store.oneTimeTokens.findLiveTokenByHash(db, sha256(resetToken), 'reset_password');
         if (!live) throw new TokenInvalid('The reset token is invalid, expired or already used.');
         const passwordHash = await hashPassword(password);
-        await db.transaction().execute(async (trx) => {
-          await store.oneTimeTokens.markTokenUsed(trx, live.id);
-          await store.users.updateUser(trx, live.account_id, live.user_id, { password_hash: passwordHash });
-          await store.sessions.endUserSessions(trx, live.user_id);
-        });
+        await audited(
+          request,
+          async ({ db: trx }) => {
+            await store.oneTimeTokens.markTokenUsed(trx, live.id);
+            await store.users.updateUser(trx, live.account_id, live.user_id, { password_hash: passwordHash });
+            await store.sessions.endUserSessions(trx, live.user_id);
+          },
+          () => passwordChange(live.user_id),
+          { accountId: live.account_id, userId: live.user_id },
+        );
         return reply.code(200).send();
       }
       const principal = await authenticate(ctx, tokenOf(request));
@@ -271,10 +328,15 @@ export async function authenticationRoutes(app: App): Promise<void> {
       const user = (await store.users.findUser(db, principal.accountId, principal.userId))!;
       if (!(await verifyPassword(currentPassword, user.password_hash))) throw new Invalid("'currentPassword' is not correct.");
       const passwordHash = await hashPassword(password);
-      await db.transaction().execute(async (trx) => {
-        await store.users.updateUser(trx, principal.accountId, principal.userId, { password_hash: passwordHash });
-        await store.sessions.endUserSessions(trx, principal.userId, principal.sessionId);
-      });
+      await audited(
+        request,
+        async ({ db: trx }) => {
+          await store.users.updateUser(trx, principal.accountId, principal.userId, { password_hash: passwordHash });
+          await store.sessions.endUserSessions(trx, principal.userId, principal.sessionId);
+        },
+        () => passwordChange(principal.userId),
+        principal,
+      );
       return reply.code(200).send();
     },
   );
@@ -305,13 +367,38 @@ export async function authenticationRoutes(app: App): Promise<void> {
       const { accountName, firstName, lastName } = request.body;
       if (accountName !== undefined && !principal.admin) throw new AccessDenied('Only an account admin may rename the account.');
       if (accountName !== undefined && accountName.trim() === '') throw new Invalid("'accountName' must not be blank.");
-      await db.transaction().execute(async (trx) => {
-        if (accountName !== undefined) await store.users.renameAccount(trx, principal.accountId, accountName.trim());
-        const changes: { firstname?: string; lastname?: string } = {};
-        if (firstName !== undefined) changes.firstname = firstName.trim();
-        if (lastName !== undefined) changes.lastname = lastName.trim();
-        if (Object.keys(changes).length > 0) await store.users.updateUser(trx, principal.accountId, principal.userId, changes);
-      });
+      const changes: { firstname?: string; lastname?: string } = {};
+      if (firstName !== undefined) changes.firstname = firstName.trim();
+      if (lastName !== undefined) changes.lastname = lastName.trim();
+      await audited(
+        request,
+        async ({ db: trx }) => {
+          const account = await store.users.findAccount(trx, principal.accountId);
+          const user = await store.users.findUser(trx, principal.accountId, principal.userId);
+          if (accountName !== undefined) await store.users.renameAccount(trx, principal.accountId, accountName.trim());
+          if (Object.keys(changes).length > 0) await store.users.updateUser(trx, principal.accountId, principal.userId, changes);
+          return { account, user };
+        },
+        ({ account, user }) => [
+          ...(accountName !== undefined
+            ? [
+                {
+                  recordType: 'Account',
+                  recordId: principal.accountId,
+                  changes: changed('name', account?.name ?? null, accountName.trim()),
+                },
+              ]
+            : []),
+          {
+            recordType: 'User',
+            recordId: principal.userId,
+            changes: changesOf(
+              { firstname: user?.firstname, lastname: user?.lastname },
+              { firstname: user?.firstname, lastname: user?.lastname, ...changes },
+            ),
+          },
+        ],
+      );
       return userInfo(ctx, principal, tokenOf(request)!);
     },
   );

@@ -11,6 +11,8 @@ import type { Project as ProjectRow, SharedCloudDrive as DriveRow } from '../../
 import * as records from '../../records/index.js';
 import { SHARED_CLOUD_DRIVE_SORT } from '../sharedclouddrive/schema.js';
 import { cleanName } from '../../domain/names.js';
+import { changed, created, deletedFlag, removed, updated } from '../../domain/audit.js';
+import { audited } from '../../http/audit.js';
 import {
   AssignBody,
   AssignedDrivesQuery,
@@ -141,12 +143,13 @@ export async function projectRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { name, description = '', active = true } = request.body;
-      const row = await store.projects.insert(db, request.principal.accountId, {
-        name: cleanName(name),
-        description,
-        active: active ? 1 : 0,
-      });
-      return records.project.present(row);
+      const values = { name: cleanName(name), description, active: active ? 1 : 0 };
+      const project = await audited(
+        request,
+        async (tx) => records.project.present(await tx.projects.insert(tx.db, request.principal.accountId, values)),
+        (project) => created('Project', project),
+      );
+      return project;
     },
   );
 
@@ -169,13 +172,25 @@ export async function projectRoutes(app: App): Promise<void> {
       if (description !== undefined) changes.description = description;
       if (active !== undefined) changes.active = active ? 1 : 0;
       const { accountId } = request.principal;
-      const row = await updateIfMatch(store, { table: 'projects', accountId, id }, ifMatchOf(request), {
-        read: (tx) => tx.projects.find(tx.db, accountId, id),
-        present: records.project.present,
-        write: (tx) => tx.projects.update(tx.db, accountId, id, changes),
-      });
-      if (!row) throw new NotFound('Project', id);
-      return records.project.present(row);
+      const [, after] = await audited(
+        request,
+        async (tx) => {
+          // The record as it was (the audit's before), read under the If-Match lock when there is one.
+          let before: Awaited<ReturnType<typeof tx.projects.find>>;
+          const row = await updateIfMatch(tx, { table: 'projects', accountId, id }, ifMatchOf(request), {
+            read: async (t) => (before = await t.projects.find(t.db, accountId, id)),
+            present: (found) => records.project.present(found),
+            write: async (t) => {
+              before ??= await t.projects.find(t.db, accountId, id);
+              return t.projects.update(t.db, accountId, id, changes);
+            },
+          });
+          if (!before || !row) throw new NotFound('Project', id);
+          return [records.project.present(before), records.project.present(row)] as const;
+        },
+        ([before, after]) => updated('Project', id, before, after),
+      );
+      return after;
     },
   );
 
@@ -191,7 +206,12 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteProject(store, request.principal.accountId, request.query.id);
+      const { id } = request.query;
+      await audited(
+        request,
+        (tx) => deleteProject(tx, request.principal.accountId, id),
+        () => deletedFlag('Project', id, true),
+      );
       return reply.code(200).send();
     },
   );
@@ -208,9 +228,14 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await store.projects.restore(db, request.principal.accountId, request.query.id))) {
-        throw new NotFound('Deleted project', request.query.id);
-      }
+      const { id } = request.query;
+      await audited(
+        request,
+        async (tx) => {
+          if (!(await tx.projects.restore(tx.db, request.principal.accountId, id))) throw new NotFound('Deleted project', id);
+        },
+        () => deletedFlag('Project', id, false),
+      );
       return reply.code(200).send();
     },
   );
@@ -256,7 +281,12 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await assignSharedCloudDrives(store, request.principal.accountId, request.body);
+      // One entry for the whole request, with its pairs (not one per pair).
+      await audited(
+        request,
+        (tx) => assignSharedCloudDrives(tx, request.principal.accountId, request.body),
+        () => ({ recordType: 'ProjectSharedCloudDrive', changes: changed('pairs', null, request.body) }),
+      );
       return reply.code(200).send();
     },
   );
@@ -273,9 +303,16 @@ export async function projectRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await store.assignments.deleteAssignment(db, request.principal.accountId, request.query.id))) {
-        throw new NotFound('Project shared cloud drive assignment', request.query.id);
-      }
+      const { id } = request.query;
+      await audited(
+        request,
+        async (tx) => {
+          if (!(await tx.assignments.deleteAssignment(tx.db, request.principal.accountId, id))) {
+            throw new NotFound('Project shared cloud drive assignment', id);
+          }
+        },
+        () => removed('ProjectSharedCloudDrive', id),
+      );
       return reply.code(200).send();
     },
   );

@@ -1,3 +1,5 @@
+import { audited } from '../../http/audit.js';
+import { created, deletedFlag, updated } from '../../domain/audit.js';
 import { Type, type Static } from 'typebox';
 import type { App } from '../../http/types.js';
 import { readableScope, requireReadableSharedCloudDrive } from '../../domain/access.js';
@@ -129,7 +131,7 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const row = await store.sharedCloudDrives.insert(db, request.principal.accountId, {
+      const values = {
         cloud_account_id: null,
         prefix: '',
         prefix_id: '',
@@ -145,8 +147,15 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
         ...driveChanges(request.body),
         name: cleanName(request.body.name),
         creator_user_id: request.principal.userId,
-      });
-      return records.sharedCloudDrive.present(row as DriveRow);
+      };
+      return audited(
+        request,
+        async (tx) =>
+          records.sharedCloudDrive.present(
+            (await tx.sharedCloudDrives.insert(tx.db, request.principal.accountId, values)) as DriveRow,
+          ),
+        (drive) => created('SharedCloudDrive', drive),
+      );
     },
   );
 
@@ -165,15 +174,30 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
     async (request) => {
       const changes = driveChanges(request.body);
       if (request.body.name !== undefined) changes.name = cleanName(request.body.name);
-      const { accountId } = request.principal;
       const { id } = request.body;
-      const row = await updateIfMatch(store, { table: 'shared_cloud_drives', accountId, id }, ifMatchOf(request), {
-        read: (tx) => tx.sharedCloudDrives.find(tx.db, accountId, id),
-        present: (found) => records.sharedCloudDrive.present(found as DriveRow),
-        write: (tx) => tx.sharedCloudDrives.update(tx.db, accountId, id, changes),
-      });
-      if (!row) throw new NotFound('Shared cloud drive', id);
-      return records.sharedCloudDrive.present(row as DriveRow);
+      const { accountId } = request.principal;
+      const [, after] = await audited(
+        request,
+        async (tx) => {
+          // The record as it was (the audit's before), read under the If-Match lock when there is one.
+          let before: Awaited<ReturnType<typeof tx.sharedCloudDrives.find>>;
+          const row = await updateIfMatch(tx, { table: 'shared_cloud_drives', accountId, id }, ifMatchOf(request), {
+            read: async (t) => (before = await t.sharedCloudDrives.find(t.db, accountId, id)),
+            present: (found) => records.sharedCloudDrive.present(found as DriveRow),
+            write: async (t) => {
+              before ??= await t.sharedCloudDrives.find(t.db, accountId, id);
+              return t.sharedCloudDrives.update(t.db, accountId, id, changes);
+            },
+          });
+          if (!before || !row) throw new NotFound('Shared cloud drive', id);
+          return [
+            records.sharedCloudDrive.present(before as DriveRow),
+            records.sharedCloudDrive.present(row as DriveRow),
+          ] as const;
+        },
+        ([before, after]) => updated('SharedCloudDrive', id, before, after),
+      );
+      return after;
     },
   );
 
@@ -189,7 +213,12 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteSharedCloudDrive(store, request.principal.accountId, request.query.id);
+      const { id } = request.query;
+      await audited(
+        request,
+        (tx) => deleteSharedCloudDrive(tx, request.principal.accountId, id),
+        () => deletedFlag('SharedCloudDrive', id, true),
+      );
       return reply.code(200).send();
     },
   );
@@ -206,9 +235,16 @@ export async function sharedCloudDriveRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await store.sharedCloudDrives.restore(db, request.principal.accountId, request.query.id))) {
-        throw new NotFound('Deleted shared cloud drive', request.query.id);
-      }
+      const { id } = request.query;
+      await audited(
+        request,
+        async (tx) => {
+          if (!(await tx.sharedCloudDrives.restore(tx.db, request.principal.accountId, id))) {
+            throw new NotFound('Deleted shared cloud drive', id);
+          }
+        },
+        () => deletedFlag('SharedCloudDrive', id, false),
+      );
       return reply.code(200).send();
     },
   );

@@ -1,3 +1,5 @@
+import { audited, auditActor } from '../../http/audit.js';
+import { changed, created, deletedFlag, removed, updated, writeAudit } from '../../domain/audit.js';
 import { Type, type Static } from 'typebox';
 import type { App } from '../../http/types.js';
 import { cleanName } from '../../domain/names.js';
@@ -118,12 +120,12 @@ export async function userGroupRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { name, description = '', active = true } = request.body;
-      const row = await store.userGroups.insert(db, request.principal.accountId, {
-        name: cleanName(name),
-        description,
-        active: active ? 1 : 0,
-      });
-      return records.userGroup.present(row);
+      const values = { name: cleanName(name), description, active: active ? 1 : 0 };
+      return audited(
+        request,
+        async (tx) => records.userGroup.present(await tx.userGroups.insert(tx.db, request.principal.accountId, values)),
+        (group) => created('UserGroup', group),
+      );
     },
   );
 
@@ -146,13 +148,25 @@ export async function userGroupRoutes(app: App): Promise<void> {
       if (description !== undefined) changes.description = description;
       if (active !== undefined) changes.active = active ? 1 : 0;
       const { accountId } = request.principal;
-      const row = await updateIfMatch(store, { table: 'user_groups', accountId, id }, ifMatchOf(request), {
-        read: (tx) => tx.userGroups.find(tx.db, accountId, id),
-        present: records.userGroup.present,
-        write: (tx) => tx.userGroups.update(tx.db, accountId, id, changes),
-      });
-      if (!row) throw new NotFound('User group', id);
-      return records.userGroup.present(row);
+      const [, after] = await audited(
+        request,
+        async (tx) => {
+          // The record as it was (the audit's before), read under the If-Match lock when there is one.
+          let before: Awaited<ReturnType<typeof tx.userGroups.find>>;
+          const row = await updateIfMatch(tx, { table: 'user_groups', accountId, id }, ifMatchOf(request), {
+            read: async (t) => (before = await t.userGroups.find(t.db, accountId, id)),
+            present: (found) => records.userGroup.present(found),
+            write: async (t) => {
+              before ??= await t.userGroups.find(t.db, accountId, id);
+              return t.userGroups.update(t.db, accountId, id, changes);
+            },
+          });
+          if (!before || !row) throw new NotFound('User group', id);
+          return [records.userGroup.present(before), records.userGroup.present(row)] as const;
+        },
+        ([before, after]) => updated('UserGroup', id, before, after),
+      );
+      return after;
     },
   );
 
@@ -168,7 +182,12 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteUserGroup(store, request.principal.accountId, request.query.id);
+      const { id } = request.query;
+      await audited(
+        request,
+        (tx) => deleteUserGroup(tx, request.principal.accountId, id),
+        () => deletedFlag('UserGroup', id, true),
+      );
       return reply.code(200).send();
     },
   );
@@ -185,9 +204,15 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await store.userGroups.restore(db, request.principal.accountId, request.query.id))) {
-        throw new NotFound('Deleted user group', request.query.id);
-      }
+      const { id } = request.query;
+      await audited(
+        request,
+        async (tx) => {
+          if (!(await tx.userGroups.restore(tx.db, request.principal.accountId, id)))
+            throw new NotFound('Deleted user group', id);
+        },
+        () => deletedFlag('UserGroup', id, false),
+      );
       return reply.code(200).send();
     },
   );
@@ -269,7 +294,11 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await assignUsers(store, request.principal.accountId, request.body);
+      await audited(
+        request,
+        (tx) => assignUsers(tx, request.principal.accountId, request.body),
+        () => ({ recordType: 'UserUserGroup', changes: changed('memberships', null, request.body) }),
+      );
       return reply.code(200).send();
     },
   );
@@ -286,9 +315,16 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await store.userGroupMembers.deleteMembership(db, request.principal.accountId, request.query.id))) {
-        throw new NotFound('User group membership', request.query.id);
-      }
+      const { id } = request.query;
+      await audited(
+        request,
+        async (tx) => {
+          if (!(await tx.userGroupMembers.deleteMembership(tx.db, request.principal.accountId, id))) {
+            throw new NotFound('User group membership', id);
+          }
+        },
+        () => removed('UserUserGroup', id),
+      );
       return reply.code(200).send();
     },
   );
@@ -308,7 +344,10 @@ export async function userGroupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await importUsers(ctx, request.principal.accountId, request.body);
+      const actor = auditActor(request);
+      await importUsers(ctx, request.principal.accountId, request.body, (tx, result) =>
+        writeAudit(tx, actor, { recordType: 'User', changes: changed('import', null, { ...result, items: request.body }) }),
+      );
       return reply.code(200).send();
     },
   );

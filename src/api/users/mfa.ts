@@ -1,3 +1,5 @@
+import { audited } from '../../http/audit.js';
+import { changed } from '../../domain/audit.js';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../http/types.js';
 import { generateMfaSecret, setMfa } from '../../domain/mfa.js';
@@ -23,7 +25,12 @@ export async function mfaRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      const secret = await generateMfaSecret(ctx, request.principal);
+      const secret = await audited(
+        request,
+        (tx) => generateMfaSecret({ ...ctx, store: tx }, request.principal),
+        // The secret itself never enters the log.
+        () => ({ recordType: 'User', recordId: request.principal.userId, changes: changed('mfaSecretGenerated', false, true) }),
+      );
       // A string payload would go out as text/plain; the documented response is a JSON string.
       return reply.type('application/json; charset=utf-8').send(JSON.stringify(secret));
     },
@@ -52,7 +59,12 @@ export async function mfaRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await setMfa(ctx, request.principal, request.body.enabled, request.body.userCode);
+      const { enabled } = request.body;
+      await audited(
+        request,
+        (tx) => setMfa({ ...ctx, store: tx }, request.principal, enabled, request.body.userCode),
+        () => ({ recordType: 'User', recordId: request.principal.userId, changes: changed('mfa', !enabled, enabled) }),
+      );
       return reply.code(200).send();
     },
   );

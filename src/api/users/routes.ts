@@ -1,3 +1,5 @@
+import { audited, auditActor } from '../../http/audit.js';
+import { changed, created, deletedFlag, updated, writeAudit } from '../../domain/audit.js';
 import { Type, type Static } from 'typebox';
 import type { App } from '../../http/types.js';
 import { acceptInvitation, deleteUser, editUser, invitationOf, inviteUser, resendInvitation } from '../../domain/users.js';
@@ -115,7 +117,13 @@ export async function userRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const { firstname = '', lastname = '', username, email, userType } = request.body;
-      const user = await inviteUser(ctx, request.principal.accountId, { firstname, lastname, username, email, userType });
+      const actor = auditActor(request);
+      const user = await inviteUser(
+        ctx,
+        request.principal.accountId,
+        { firstname, lastname, username, email, userType },
+        (tx, user) => writeAudit(tx, actor, created('User', records.user.present(user))),
+      );
       return records.user.present(user);
     },
   );
@@ -135,7 +143,22 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      return records.user.present(await editUser(store, request.principal, { ...request.body, ifMatch: ifMatchOf(request) }));
+      const { id } = request.body;
+      const { accountId } = request.principal;
+      const ifMatch = ifMatchOf(request);
+      const [, after] = await audited(
+        request,
+        async (tx) => {
+          // Locked first when there is an If-Match (editUser compares under that lock): the audit's before
+          // is then the record the check saw.
+          if (ifMatch) await tx.rowLocks.lockRecord(tx.db, 'users', accountId, id);
+          const before = await tx.users.findUser(tx.db, accountId, id);
+          const after = records.user.present(await editUser(tx, request.principal, { ...request.body, ifMatch }));
+          return [before && records.user.present(before), after] as const;
+        },
+        ([before, after]) => updated('User', id, before, after),
+      );
+      return after;
     },
   );
 
@@ -152,7 +175,12 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await deleteUser(store, request.principal, request.query.id);
+      const { id } = request.query;
+      await audited(
+        request,
+        (tx) => deleteUser(tx, request.principal, id),
+        () => deletedFlag('User', id, true),
+      );
       return reply.code(200).send();
     },
   );
@@ -172,7 +200,10 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await resendInvitation(ctx, request.principal.accountId, request.body);
+      const actor = auditActor(request);
+      await resendInvitation(ctx, request.principal.accountId, request.body, (tx, user) =>
+        writeAudit(tx, actor, { recordType: 'User', recordId: user.id, changes: changed('invitationSent', false, true) }),
+      );
       return reply.code(200).send();
     },
   );
@@ -217,7 +248,13 @@ export async function userRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await acceptInvitation(store, request.body);
+      await acceptInvitation(store, request.body, (tx, user) =>
+        writeAudit(tx, auditActor(request, { accountId: user.account_id, userId: user.id }), {
+          recordType: 'User',
+          recordId: user.id,
+          changes: { ...changed('status', user.status, 1), ...changed('passwordChanged', false, true) },
+        }),
+      );
       return reply.code(200).send();
     },
   );

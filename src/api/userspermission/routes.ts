@@ -1,3 +1,5 @@
+import { audited } from '../../http/audit.js';
+import { changed, removed } from '../../domain/audit.js';
 import type { App } from '../../http/types.js';
 import { requireGrantListReader, type GrantListSubject } from '../../domain/access.js';
 import { changePermissions, grantPermissions, revokePermission } from '../../domain/permissions.js';
@@ -56,9 +58,10 @@ export async function usersPermissionRoutes(app: App): Promise<void> {
 }
 
 function registerWrites(app: App, definition: KindDefinition): void {
-  const { store } = app.ctx;
   const url = `/${definition.action}`;
   const { kind, subjectField, targetField } = definition;
+  /** The audit log's name of the grant kind: UserProjectPermission, ... */
+  const recordType = `${kind[0]!.toUpperCase()}${kind.slice(1)}Permission`;
 
   app.post(
     url,
@@ -74,15 +77,15 @@ function registerWrites(app: App, definition: KindDefinition): void {
     },
     async (request, reply) => {
       const items = request.body as Record<string, string | number>[];
-      await grantPermissions(
-        store,
-        request.principal.accountId,
-        kind,
-        items.map((item) => ({
-          subjectId: item[subjectField] as string,
-          targetId: item[targetField] as string,
-          permissionType: item.permissionType as number,
-        })),
+      const grants = items.map((item) => ({
+        subjectId: item[subjectField] as string,
+        targetId: item[targetField] as string,
+        permissionType: item.permissionType as number,
+      }));
+      await audited(
+        request,
+        (tx) => grantPermissions(tx, request.principal.accountId, kind, grants),
+        () => ({ recordType, changes: changed('grants', null, items) }),
       );
       return reply.code(200).send();
     },
@@ -102,11 +105,24 @@ function registerWrites(app: App, definition: KindDefinition): void {
     },
     async (request, reply) => {
       const items = request.body as { id: string; permissionType: number }[];
-      await changePermissions(
-        store,
-        request.principal.accountId,
-        kind,
-        items.map((item) => ({ id: item.id, permissionType: item.permissionType })),
+      const changes = items.map((item) => ({ id: item.id, permissionType: item.permissionType }));
+      await audited(
+        request,
+        async (tx) => {
+          const before = await tx.permissions.findGrants(tx.db, request.principal.accountId, kind, [
+            ...new Set(changes.map((c) => c.id)),
+          ]);
+          await changePermissions(tx, request.principal.accountId, kind, changes);
+          return before;
+        },
+        (before) => {
+          const after = new Map(changes.map((c) => [c.id, c.permissionType]));
+          return before.map((grant) => ({
+            recordType,
+            recordId: grant.id,
+            changes: changed('permissionType', grant.permission_type, after.get(grant.id) ?? grant.permission_type),
+          }));
+        },
       );
       return reply.code(200).send();
     },
@@ -125,7 +141,12 @@ function registerWrites(app: App, definition: KindDefinition): void {
       },
     },
     async (request, reply) => {
-      await revokePermission(store, request.principal.accountId, kind, request.query.id);
+      const { id } = request.query;
+      await audited(
+        request,
+        (tx) => revokePermission(tx, request.principal.accountId, kind, id),
+        () => removed(recordType, id),
+      );
       return reply.code(200).send();
     },
   );

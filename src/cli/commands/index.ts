@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAuditCommands } from './audit.js';
 import { registerAuthCommands } from './auth.js';
 import { registerDriveCommands } from './drives.js';
 import { registerGroupCommands } from './groups.js';
@@ -14,6 +15,7 @@ export function registerClientCommands(program: Command): void {
   registerUserCommands(program);
   registerGroupCommands(program);
   registerPermissionCommands(program);
+  registerAuditCommands(program);
   program.addHelpText(
     'after',
     [

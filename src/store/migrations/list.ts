@@ -7,6 +7,7 @@ export const MIGRATION_NAMES = [
   '001_initial',
   '002_record_counts',
   '003_mfa_last_step',
+  '004_audit_log',
   '005_idempotency_keys',
   '006_request_tokens',
   '007_hosted',

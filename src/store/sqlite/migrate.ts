@@ -3,6 +3,7 @@ import type { MigrationName } from '../migrations/list.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_record_counts.js';
 import * as m003 from './migrations/003_mfa_last_step.js';
+import * as m004 from './migrations/004_audit_log.js';
 import * as m005 from './migrations/005_idempotency_keys.js';
 import * as m006 from './migrations/006_request_tokens.js';
 import * as m007 from './migrations/007_hosted.js';
@@ -12,6 +13,7 @@ const sqliteMigrations: Record<MigrationName, Migration> = {
   '001_initial': m001,
   '002_record_counts': m002,
   '003_mfa_last_step': m003,
+  '004_audit_log': m004,
   '005_idempotency_keys': m005,
   '006_request_tokens': m006,
   '007_hosted': m007,

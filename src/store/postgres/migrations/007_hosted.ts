@@ -11,8 +11,8 @@ import { sql, type Kysely } from 'kysely';
 //   NOTIFY, whose queue lock serializes commits), and the instance that wrote advances it once more after
 //   the commit and before its answer leaves: a reader that read the counter between the trigger and the
 //   commit, and cached what it read then, finds the counter moved again.
-// The trigger goes on every table that exists when this runs but the service's own, idempotency_keys and
-// request_tokens
+// The trigger goes on every table that exists when this runs but the service's own, idempotency_keys,
+// request_tokens and audit_outbox
 // (what they hold is in no cached answer); a later migration that adds a table of data attaches it too
 // (`select clickd_watch('name')`).
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -37,6 +37,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end $$`.execute(db);
   await sql`
     select clickd_watch(tablename) from pg_tables
-    where schemaname = current_schema() and tablename not in ('kysely_migration', 'kysely_migration_lock', 'clickd_settings', 'clickd_rate_limits', 'idempotency_keys', 'request_tokens')
+    where schemaname = current_schema() and tablename not in ('kysely_migration', 'kysely_migration_lock', 'clickd_settings', 'clickd_rate_limits', 'idempotency_keys', 'request_tokens', 'audit_outbox')
   `.execute(db);
 }
