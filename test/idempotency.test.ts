@@ -272,6 +272,7 @@ describe('routes', () => {
     }
     assert.equal(all.length, creating.length * 3);
     assert.deepEqual(creating, [
+      'POST /accountlogsetting/setup',
       'POST /projects/assign_sharedclouddrive',
       'POST /projects/insert',
       'POST /sharedclouddrive/insert',
