@@ -71,12 +71,12 @@ const WEB_RESOURCES: Record<string, string> = {
 const routes = () => server.app.routeCatalog.filter((r) => r.method !== 'HEAD');
 
 describe('the route table', () => {
-  test('every Click route of the six resources is served under /api/v1/<resource>/ and /api/<resource>/, and nothing more', () => {
+  test('every Click route of the eight resources is served under /api/v1/<resource>/ and /api/<resource>/, and nothing more', () => {
     const all = new Set(routes().map((r) => `${r.method} ${r.url}`));
     const expected = new Set<string>();
     for (const [resource, prefix] of Object.entries(WEB_RESOURCES)) {
       const click = [...all].filter((r) => r.split(' ')[1]!.startsWith(`${prefix}/`));
-      assert.ok(click.length >= 3, `${prefix}: ${click.length} routes`);
+      assert.ok(click.length >= 1, `${prefix}: ${click.length} routes`);
       for (const route of click) {
         const [method, url] = route.split(' ') as [string, string];
         const action = url.slice(prefix.length);
