@@ -10,7 +10,6 @@ import { prepareDataDir } from './store/db.js';
 import { randomBytes } from 'node:crypto';
 import { redactPassword } from './config.js';
 import type { Store } from './store/store.js';
-import { openPostgresStore } from './store/postgres/open.js';
 import { openSqliteStore } from './store/sqlite/open.js';
 import { startAuditPruner, startLogForwarder } from './domain/logForwarding.js';
 
@@ -72,6 +71,8 @@ export async function openStore(config: Config): Promise<{ store: Store; signing
   if (config.databaseUrl) {
     let store: Store;
     try {
+      // Loaded only here: the pg driver costs the SQLite default some 3 MB of memory it never uses.
+      const { openPostgresStore } = await import('./store/postgres/open.js');
       store = await openPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize });
     } catch (err) {
       throw new StartupError(`Cannot open the database ${redactPassword(config.databaseUrl)}: ${(err as Error).message}`);

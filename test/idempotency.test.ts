@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { isWebAlias } from '../src/http/shape.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -262,15 +261,13 @@ describe('routes', () => {
   test('every creating POST honours the key, and nothing else does', () => {
     const all = server.app.routeCatalog.filter((r) => r.config.creates === true).map((r) => `${r.method} ${r.url}`);
     const creating = all.filter((r) => !r.startsWith('POST /api/')).sort();
-    // Their Web twins (DECISIONS 8: /api/v1/<resource>/ and the /api/ alias) honour it as well.
+    // Their Web twins (DECISIONS 8: /api/v1/<resource>/; the /api/ alias is the same route) honour it as well.
     const resource = (prefix: string) => ({ projects: 'project', userspermission: 'permission' })[prefix] ?? prefix;
     for (const route of creating) {
       const [, prefix, action] = route.split(' ')[1]!.split('/');
-      for (const web of ['/api/v1', '/api']) {
-        assert.ok(all.includes(`POST ${web}/${resource(prefix!)}/${action}`), `${route}: its Web twin under ${web}`);
-      }
+      assert.ok(all.includes(`POST /api/v1/${resource(prefix!)}/${action}`), `${route}: its Web twin`);
     }
-    assert.equal(all.length, creating.length * 3);
+    assert.equal(all.length, creating.length * 2);
     assert.deepEqual(creating, [
       'POST /accountlogsetting/setup',
       'POST /projects/assign_sharedclouddrive',
@@ -387,8 +384,7 @@ describe('the CLI sends an Idempotency-Key on every create and retries once on a
 describe('the OpenAPI document', () => {
   test('every creating POST takes Idempotency-Key and documents the replay header, the 409 and the 422', async () => {
     const doc = (await owner.client.get('/openapi.json')).body;
-    // The deprecated /api/ alias is not listed again in the document (the /api/v1/ routes are).
-    const creating = server.app.routeCatalog.filter((r) => r.config.creates === true && !isWebAlias(r.url));
+    const creating = server.app.routeCatalog.filter((r) => r.config.creates === true);
     assert.ok(creating.length >= 20);
     for (const route of creating) {
       const post = doc.paths[route.url].post;

@@ -71,7 +71,7 @@ const WEB_RESOURCES: Record<string, string> = {
 const routes = () => server.app.routeCatalog.filter((r) => r.method !== 'HEAD');
 
 describe('the route table', () => {
-  test('every Click route of the eight resources is served under /api/v1/<resource>/ and /api/<resource>/, and nothing more', () => {
+  test('every Click route of the eight resources is served under /api/v1/<resource>/ and /api/<resource>/, and nothing more', async () => {
     const all = new Set(routes().map((r) => `${r.method} ${r.url}`));
     const expected = new Set<string>();
     for (const [resource, prefix] of Object.entries(WEB_RESOURCES)) {
@@ -79,9 +79,7 @@ describe('the route table', () => {
       assert.ok(click.length >= 1, `${prefix}: ${click.length} routes`);
       for (const route of click) {
         const [method, url] = route.split(' ') as [string, string];
-        const action = url.slice(prefix.length);
-        expected.add(`${method} /api/v1/${resource}${action}`);
-        expected.add(`${method} /api/${resource}${action}`);
+        expected.add(`${method} /api/v1/${resource}${url.slice(prefix.length)}`);
       }
     }
     // Web authentication: the Click actions, plus the handshake.
@@ -92,10 +90,29 @@ describe('the route table', () => {
     expected.add('POST /api/authentication/request_token');
     const web = [...all].filter((r) => r.split(' ')[1]!.startsWith('/api/')).sort();
     assert.deepEqual(web, [...expected].sort());
-    assert.ok(web.length > 120, `${web.length} Web routes`);
+    assert.ok(web.length > 60, `${web.length} Web routes`);
+    // The deprecated alias /api/<resource>/<action> is the versioned route itself (a URL rewrite): every one
+    // answers, with the versioned route's answer (no token: its 401, or a public route's own answer).
+    for (const route of web.filter((r) => r.includes(' /api/v1/'))) {
+      const [method, url] = route.split(' ') as [string, string];
+      const alias = url.replace('/api/v1/', '/api/');
+      const [viaAlias, viaVersioned] = await Promise.all(
+        [alias, url].map((u) =>
+          fetch(`${server.url}${u}`, {
+            method,
+            headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
+            body: method === 'GET' ? undefined : '{}',
+          }),
+        ),
+      );
+      assert.notEqual(viaAlias!.status, 404, `${method} ${alias}`);
+      assert.equal(viaAlias!.status, viaVersioned!.status, `${method} ${alias}`);
+      assert.equal(await viaAlias!.text(), await viaVersioned!.text(), `${method} ${alias}`);
+    }
     // The handshake exists on the Web only; management and the WebSockets are Click only.
     assert.ok(!all.has('POST /authentication/request_token'));
     assert.ok(![...all].some((r) => /\/api\/(v1\/)?management\//.test(r)));
+    assert.equal((await fetch(`${server.url}/api/management/agent_status`)).status, 404);
   });
 
   test('each Web route declares the same access as its Click twin', () => {
@@ -302,12 +319,15 @@ describe('the token: a Bearer header only on the Web routes', () => {
 
   test('a member is refused with 499 ACCESS on every admin route under the Web prefixes; the owner gets past', async () => {
     const admin = routes().filter((r) => r.config.access === 'admin' && r.url.startsWith('/api/'));
-    assert.ok(admin.length >= 70, `${admin.length} Web admin routes`);
+    assert.ok(admin.length >= 35, `${admin.length} Web admin routes`);
     const asMember = bearer(member.token);
     const asOwner = bearer(owner.token);
     for (const route of admin) {
       const url = route.url.replace('*', 'x');
       expectError(await asMember.request(route.method, url), 499, 'ACCESS', /Only an account admin may do this\./);
+      // The deprecated alias is the same route.
+      const alias = url.replace('/api/v1/', '/api/');
+      expectError(await asMember.request(route.method, alias), 499, 'ACCESS', /Only an account admin may do this\./);
       const byOwner = await asOwner.request(route.method, url);
       assert.notEqual(byOwner.headers.get('error-code'), 'ACCESS', `${route.method} ${url} as the owner: ${byOwner.text}`);
       assert.notEqual(byOwner.status, 401, `${route.method} ${url} as the owner`);

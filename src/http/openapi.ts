@@ -6,7 +6,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import { Type } from 'typebox';
 import { FileSet } from './files.js';
 import { SORT_FIELDS, TokenQuery } from './paging.js';
-import { isWebAlias, shapeOf, WEB_ALIAS_PREFIX, WEB_PREFIX } from './shape.js';
+import { shapeOf, WEB_ALIAS_PREFIX, WEB_PREFIX } from './shape.js';
 
 /**
  * The OpenAPI 3.1 document (GET /openapi.json) and its reference page (GET /docs), generated from the
@@ -219,8 +219,6 @@ function documentRoute({ schema, url, route }: { schema?: Schema; url: string; r
 } {
   const base: Schema = schema ?? {};
   if (base.hide) return { schema: base, url };
-  // The deprecated un-versioned Web alias answers like /api/v1/...; documented once, there.
-  if (isWebAlias(url)) return { schema: { ...base, hide: true }, url };
   const web = shapeOf(url) === 'web';
   const isPublic = route.config?.access === 'public';
   const response: Schema = {};
@@ -485,7 +483,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
   const registry: RegisteredRoute[] = [];
   registries.set(app, registry);
   app.addHook('onRoute', (route) => {
-    const hidden = (route.schema as Schema | undefined)?.hide === true || isWebAlias(route.url);
+    const hidden = (route.schema as Schema | undefined)?.hide === true;
     const isPublic = route.config?.access === 'public';
     for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
       registry.push({ method, url: route.url, hidden, public: isPublic });
