@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import type { Static } from 'typebox';
+import type { AuditEntry } from '../src/api/accountlog/schema.js';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,19 +24,7 @@ before(async () => {
 });
 after(async () => server.close());
 
-interface Entry {
-  id: string;
-  createDate: string;
-  userId: string | null;
-  username: string | null;
-  apiTokenId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  action: string;
-  recordType: string | null;
-  recordId: string | null;
-  changes: Record<string, { before: unknown; after: unknown }>;
-}
+type Entry = Static<typeof AuditEntry>;
 
 async function entries(client: Client, query: Record<string, string | number | boolean> = {}): Promise<Entry[]> {
   const res = await client.get('/accountlog/get_all', { pagesize: 1000, ...query });

@@ -1,21 +1,12 @@
 import { Option, type Command } from 'commander';
+import type { Static } from 'typebox';
+import type { AuditEntry as AuditEntrySchema } from '../../api/accountlog/schema.js';
 import { CliError } from '../client.js';
 import type { Page } from '../format.js';
 import { clientCommand, group, run, signedIn, write, type ClientOptions } from './common.js';
 
-interface AuditEntry {
-  id: string;
-  createDate: string;
-  userId: string | null;
-  username: string | null;
-  apiTokenId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  action: string;
-  recordType: string | null;
-  recordId: string | null;
-  changes: Record<string, { before: unknown; after: unknown }>;
-}
+/** An entry as `/accountlog/get_all` answers it (its schema is the API's). */
+type AuditEntry = Static<typeof AuditEntrySchema>;
 
 const CSV_COLUMNS = [
   'id',
