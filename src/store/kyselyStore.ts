@@ -66,7 +66,9 @@ export function kyselyStore(opened: OpenedDatabase, dialect: SqlDialect): Store 
       storageError: dialect.storageError,
       transaction: (work, options) => {
         if (db.isTransaction) return work(store);
-        if (options?.grouped) return groupCommit(db, (trx) => work(bound(trx)));
+        // A grouped write is run again as well when the database gives it up (a deadlock victim), alone or
+        // with its whole batch: it joins the next batch.
+        if (options?.grouped) return retry(() => groupCommit(db, (trx) => work(bound(trx))));
         return retry(() => db.transaction().execute((trx) => work(bound(trx))));
       },
       dataVersion: opened.dataVersion,
